@@ -1,0 +1,265 @@
+package spec
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Kind is the data type of an element or field, as the element table names it.
+type Kind int
+
+// The kinds of data. Decimal is money: a string in JSON, `type="decimal"` in XML.
+const (
+	KindString Kind = iota + 1
+	KindInteger
+	KindBoolean
+	KindDateTime
+	KindDecimal
+	KindObject
+)
+
+var kindNames = map[Kind]string{KindString: "string", KindInteger: "integer", KindBoolean: "boolean",
+	KindDateTime: "datetime", KindDecimal: "decimal", KindObject: "object"}
+
+// String returns the kind's name in the element table.
+func (k Kind) String() string {
+	if n, ok := kindNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// XMLType is the Rails `type` attribute for a leaf of this kind ("" for plain strings and objects).
+func (k Kind) XMLType() string {
+	switch k {
+	case KindInteger:
+		return "integer"
+	case KindBoolean:
+		return "boolean"
+	case KindDateTime:
+		return "dateTime"
+	case KindDecimal:
+		return "decimal"
+	}
+	return ""
+}
+
+// Element is one element of the user, with everything the fake and the contract suite need to know about it.
+type Element struct {
+	Name        string // the API key, hyphenated ("created-at")
+	SeedName    string // the seed's spelling ("treasury_user"); "" where the seed lost it
+	Description string
+	Kind        Kind
+	MaxLength   int      // 0: no maximum
+	Enum        []string // allowed values, as strings ("0", "1" for integers)
+	In          bool     // accepted on create and update
+	Out         bool     // returned
+	Required    bool     // required on create
+	Unique      bool     // unique across users
+	Nullable    bool     // may be null in responses
+	List        bool     // an array of objects
+	Object      string   // for KindObject: the associated object's schema name ("Role")
+	XMLType     string   // the Rails type attribute of the leaf ("symbol" for authentication-method)
+	Operators   []string // filter operators besides the exact match; nil where it cannot be filtered
+	// Schema is the element's schema as returned, or as sent for input-only elements.
+	Schema *openapi3.Schema
+}
+
+// Object is an associated object type.
+type Object struct {
+	Name        string   // schema name ("ApprovalLimit")
+	XMLName     string   // element name in XML ("approval-limit")
+	NaturalKeys []string // keys a request may refer to it by, besides id
+	Fields      []*Field // as returned, id first
+}
+
+// Field is a property of an associated object.
+type Field struct {
+	Name      string
+	Kind      Kind
+	MaxLength int
+	Nullable  bool
+	Object    string   // for KindObject
+	Operators []string // filter operators when reached through an association (`manager[login]`)
+}
+
+// Element returns the element with that name, spelled with dashes or underscores, or nil.
+func (s *Spec) Element(name string) *Element { return s.byName[strings.ReplaceAll(name, "_", "-")] }
+
+// Field returns the object's field with that name (dashes or underscores), or nil.
+func (o *Object) Field(name string) *Field {
+	name = strings.ReplaceAll(name, "_", "-")
+	for _, f := range o.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Schema returns a named component schema, or nil.
+func (s *Spec) Schema(name string) *openapi3.Schema {
+	if ref := s.Doc.Components.Schemas[name]; ref != nil {
+		return ref.Value
+	}
+	return nil
+}
+
+func (s *Spec) buildViews() error {
+	user, update, create := s.Schema("User"), s.Schema("UserUpdate"), s.Schema("UserCreate")
+	if user == nil || update == nil || create == nil {
+		return fmt.Errorf("the document lacks User, UserUpdate or UserCreate")
+	}
+	filters, err := s.filters()
+	if err != nil {
+		return err
+	}
+	s.Filters = filters
+	s.byName = map[string]*Element{}
+	names := append(slices.Collect(maps.Keys(user.Properties)), slices.Collect(maps.Keys(update.Properties))...)
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
+		out, in := user.Properties[name], update.Properties[name]
+		sch := out
+		if sch == nil {
+			sch = in
+		}
+		e := &Element{
+			Name:      name,
+			In:        in != nil,
+			Out:       out != nil,
+			Required:  slices.Contains(create.Required, name),
+			Schema:    sch.Value,
+			Operators: filters[name],
+		}
+		v := sch.Value
+		e.Description = v.Description
+		e.SeedName, _ = v.Extensions["x-coupa-element"].(string)
+		e.Unique, _ = v.Extensions["x-coupa-unique"].(bool)
+		e.Nullable = v.Nullable
+		if err := describe(name, v, &e.Kind, &e.MaxLength, &e.Object, &e.List); err != nil {
+			return err
+		}
+		for _, x := range v.Enum {
+			e.Enum = append(e.Enum, fmt.Sprint(x))
+		}
+		e.XMLType, _ = v.Extensions["x-coupa-xml-type"].(string)
+		if e.XMLType == "" {
+			e.XMLType = e.Kind.XMLType()
+		}
+		s.Elements = append(s.Elements, e)
+		s.byName[name] = e
+	}
+	s.Objects = map[string]*Object{}
+	for name, ref := range s.Doc.Components.Schemas {
+		keys, ok := ref.Value.Extensions["x-coupa-natural-keys"].([]any)
+		if !ok || strings.HasSuffix(name, "Input") {
+			continue
+		}
+		ob := &Object{Name: name}
+		if ref.Value.XML != nil {
+			ob.XMLName = ref.Value.XML.Name
+		}
+		for _, k := range keys {
+			ob.NaturalKeys = append(ob.NaturalKeys, fmt.Sprint(k))
+		}
+		for fname, fref := range ref.Value.Properties {
+			f := &Field{Name: fname, Nullable: fref.Value.Nullable}
+			var list bool
+			if err := describe(name+"."+fname, fref.Value, &f.Kind, &f.MaxLength, &f.Object, &list); err != nil {
+				return err
+			}
+			ob.Fields = append(ob.Fields, f)
+		}
+		slices.SortFunc(ob.Fields, func(a, b *Field) int {
+			return cmp.Or(-cmp.Compare(boolInt(a.Name == "id"), boolInt(b.Name == "id")), cmp.Compare(a.Name, b.Name))
+		})
+		s.Objects[name] = ob
+	}
+	for _, e := range s.Elements {
+		if e.Kind == KindObject && s.Objects[e.Object] == nil {
+			return fmt.Errorf("element %s refers to %s, which is not an associated object", e.Name, e.Object)
+		}
+	}
+	// Operators on an object's fields are the same whatever the association that reaches it.
+	for attr, ops := range filters {
+		assoc, field, ok := strings.Cut(strings.TrimSuffix(attr, "]"), "[")
+		if !ok {
+			continue
+		}
+		if e := s.byName[assoc]; e != nil && e.Kind == KindObject {
+			if f := s.Objects[e.Object].Field(field); f != nil {
+				f.Operators = ops
+			}
+		}
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// describe reads the kind of a property schema: a scalar type, an association (allOf with one $ref) or a list of
+// associations.
+func describe(where string, v *openapi3.Schema, kind *Kind, maxLength *int, object *string, list *bool) error {
+	switch {
+	case len(v.AllOf) == 1 && v.AllOf[0].Ref != "":
+		*kind, *object = KindObject, refName(v.AllOf[0].Ref)
+	case v.Type.Is("array") && v.Items != nil && v.Items.Ref != "":
+		*kind, *object, *list = KindObject, refName(v.Items.Ref), true
+	case v.Type.Is("string") && v.Format == "date-time":
+		*kind = KindDateTime
+	case v.Type.Is("string") && v.Extensions["x-coupa-xml-type"] == "decimal":
+		*kind = KindDecimal
+	case v.Type.Is("string"):
+		*kind = KindString
+	case v.Type.Is("integer"):
+		*kind = KindInteger
+	case v.Type.Is("boolean"):
+		*kind = KindBoolean
+	default:
+		return fmt.Errorf("%s: a schema the element view does not know (type %v)", where, v.Type)
+	}
+	if v.MaxLength != nil {
+		*maxLength = int(*v.MaxLength)
+	}
+	return nil
+}
+
+// refName turns "#/components/schemas/RoleInput" into "Role": the element view speaks of object types, not of
+// their input and output forms.
+func refName(ref string) string {
+	return strings.TrimSuffix(ref[strings.LastIndexByte(ref, '/')+1:], "Input")
+}
+
+func (s *Spec) filters() (map[string][]string, error) {
+	op := s.Doc.Paths.Find("/api/users")
+	if op == nil || op.Get == nil {
+		return nil, fmt.Errorf("the document lacks GET /api/users")
+	}
+	raw, ok := op.Get.Extensions["x-coupa-filters"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("GET /api/users lacks x-coupa-filters")
+	}
+	out := map[string][]string{}
+	for attr, v := range raw {
+		ops, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("x-coupa-filters[%s]: not a list", attr)
+		}
+		out[attr] = []string{}
+		for _, o := range ops {
+			out[attr] = append(out[attr], fmt.Sprint(o))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,3 @@
+package spec
+
+//go:generate go run ./internal/cmd/specgen -in elements.yaml -out openapi.yaml

@@ -1,0 +1,183 @@
+// Package table reads spec/elements.yaml, the hand-curated element table of Coupa's Users API, and checks that it
+// is coherent. The generator turns a Table into the OpenAPI document; nothing at run time reads this package.
+package table
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Table is the whole curated file: the user's elements and the objects they refer to.
+type Table struct {
+	Elements []Element `yaml:"elements"`
+	Objects  []Object  `yaml:"objects"`
+}
+
+// Element is one row of Coupa's element table, with its cells placed.
+type Element struct {
+	Key         string     `yaml:"key"`
+	Seed        string     `yaml:"seed"`
+	SeedRows    [][]string `yaml:"seed_rows"`
+	Description string     `yaml:"description"`
+	Required    bool       `yaml:"required"`
+	Unique      bool       `yaml:"unique"`
+	In          bool       `yaml:"in"`
+	Out         bool       `yaml:"out"`
+	Type        string     `yaml:"type"`
+	MaxLength   int        `yaml:"max_length"`
+	Object      string     `yaml:"object"`
+	List        bool       `yaml:"list"`
+	Allowable   string     `yaml:"allowable"`
+	Enum        []string   `yaml:"enum"`
+	XMLType     string     `yaml:"xml_type"`
+	Nullable    bool       `yaml:"nullable"`
+	Notes       []string   `yaml:"notes"`
+}
+
+// Object is an associated object type (role, currency, user reference...).
+type Object struct {
+	Name        string   `yaml:"name"`
+	XML         string   `yaml:"xml"`
+	Description string   `yaml:"description"`
+	NaturalKeys []string `yaml:"natural_keys"`
+	Fields      []Field  `yaml:"fields"`
+}
+
+// Field is one property of an associated object.
+type Field struct {
+	Name      string `yaml:"name"`
+	Type      string `yaml:"type"`
+	MaxLength int    `yaml:"max_length"`
+	Object    string `yaml:"object"`
+	Nullable  bool   `yaml:"nullable"`
+}
+
+// Scalar and object type names used in the table.
+const (
+	TypeString   = "string"
+	TypeInteger  = "integer"
+	TypeBoolean  = "boolean"
+	TypeDateTime = "datetime"
+	TypeDecimal  = "decimal"
+	TypeObject   = "object"
+)
+
+// Parse decodes and checks the table. Unknown fields are errors so that a typo in a hand edit cannot be ignored.
+func Parse(data []byte) (*Table, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var t Table
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("element table: %w", err)
+	}
+	if err := t.check(); err != nil {
+		return nil, fmt.Errorf("element table: %w", err)
+	}
+	return &t, nil
+}
+
+// Object returns the object type with that name, or nil.
+func (t *Table) Object(name string) *Object {
+	for i := range t.Objects {
+		if t.Objects[i].Name == name {
+			return &t.Objects[i]
+		}
+	}
+	return nil
+}
+
+func (t *Table) check() error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, o := range t.Objects {
+		if o.Name == "" || seen["object "+o.Name] {
+			errs = append(errs, fmt.Errorf("object %q: missing or repeated name", o.Name))
+		}
+		seen["object "+o.Name] = true
+		fields := map[string]bool{}
+		for _, f := range o.Fields {
+			fields[f.Name] = true
+			if err := t.checkType(f.Type, f.MaxLength, f.Object); err != nil {
+				errs = append(errs, fmt.Errorf("object %s field %s: %w", o.Name, f.Name, err))
+			}
+		}
+		if !fields["id"] {
+			errs = append(errs, fmt.Errorf("object %s: no id field", o.Name))
+		}
+		for _, k := range o.NaturalKeys {
+			if !fields[k] {
+				errs = append(errs, fmt.Errorf("object %s: natural key %q is not a field", o.Name, k))
+			}
+		}
+	}
+	for _, e := range t.Elements {
+		where := fmt.Sprintf("element %q", e.Key)
+		switch {
+		case e.Key == "" || strings.ContainsAny(e.Key, "_ ") || strings.ToLower(e.Key) != e.Key:
+			errs = append(errs, fmt.Errorf("%s: keys are lower-case and hyphenated", where))
+		case seen[e.Key]:
+			errs = append(errs, fmt.Errorf("%s: listed twice", where))
+		}
+		seen[e.Key] = true
+		if len(e.SeedRows) == 0 {
+			errs = append(errs, fmt.Errorf("%s: no seed_rows", where))
+		}
+		if !e.In && !e.Out {
+			errs = append(errs, fmt.Errorf("%s: neither input nor output", where))
+		}
+		if e.Required && !e.In {
+			errs = append(errs, fmt.Errorf("%s: required but not accepted on input", where))
+		}
+		if err := t.checkType(e.Type, e.MaxLength, e.Object); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where, err))
+		}
+		if e.List && e.Type != TypeObject {
+			errs = append(errs, fmt.Errorf("%s: only objects come in lists", where))
+		}
+		if dup := duplicate(e.Enum); dup != "" {
+			errs = append(errs, fmt.Errorf("%s: enum lists %q twice", where, dup))
+		}
+		if e.XMLType != "" && e.XMLType != "symbol" {
+			errs = append(errs, fmt.Errorf("%s: xml_type %q is not one the generator knows", where, e.XMLType))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (t *Table) checkType(typ string, maxLength int, object string) error {
+	switch typ {
+	case TypeString:
+		if object != "" {
+			return errors.New("a string names no object")
+		}
+	case TypeInteger, TypeBoolean, TypeDateTime, TypeDecimal:
+		if maxLength != 0 || object != "" {
+			return fmt.Errorf("a %s has no max_length and names no object", typ)
+		}
+	case TypeObject:
+		if t.Object(object) == nil {
+			return fmt.Errorf("object %q is not in the objects list", object)
+		}
+		if maxLength != 0 {
+			return errors.New("an object has no max_length")
+		}
+	default:
+		return fmt.Errorf("unknown type %q", typ)
+	}
+	return nil
+}
+
+func duplicate(values []string) string {
+	seen := map[string]bool{}
+	for _, v := range values {
+		if seen[v] {
+			return v
+		}
+		seen[v] = true
+	}
+	return ""
+}

@@ -1,0 +1,254 @@
+package spec
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+func TestDocumentValidates(t *testing.T) {
+	s := MustLoad()
+	if err := s.Doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
+		t.Fatal(err)
+	}
+	if s.Doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi: got %q, want 3.0.3", s.Doc.OpenAPI)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(s.JSON(), &back); err != nil || back["openapi"] != "3.0.3" {
+		t.Fatalf("JSON rendering: %v, openapi=%v", err, back["openapi"])
+	}
+}
+
+// TestEveryExampleValidates checks each example (schemas, parameters, media types) against its own schema, with
+// kin-openapi's validator, independently of doc.Validate's options.
+func TestEveryExampleValidates(t *testing.T) {
+	s := MustLoad()
+	n := 0
+	for name, ref := range s.Doc.Components.Schemas {
+		if ref.Value.Example == nil {
+			continue
+		}
+		n++
+		if err := ref.Value.VisitJSON(ref.Value.Example); err != nil {
+			t.Errorf("schema %s: example does not validate: %v", name, err)
+		}
+	}
+	for name, p := range s.Doc.Components.Parameters {
+		if p.Value.Example == nil {
+			continue
+		}
+		n++
+		if err := p.Value.Schema.Value.VisitJSON(p.Value.Example); err != nil {
+			t.Errorf("parameter %s: example does not validate: %v", name, err)
+		}
+	}
+	for _, want := range []string{"User", "UserCreate", "UserUpdate", "Errors", "ErrorsXML", "TokenResponse", "OAuthError", "Role", "UserRef"} {
+		if s.Schema(want).Example == nil {
+			t.Errorf("schema %s has no example", want)
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d examples found", n)
+	}
+	// An example that breaks its schema must be caught, or this test proves nothing.
+	bad := map[string]any{"id": "forty-two"}
+	if s.Schema("User").VisitJSON(bad) == nil {
+		t.Error("a user with a string id validated")
+	}
+}
+
+func TestOperations(t *testing.T) {
+	s := MustLoad()
+	want := map[string]string{
+		"POST /api/users":     "createUser",
+		"GET /api/users":      "listUsers",
+		"GET /api/users/{id}": "showUser",
+		"PUT /api/users/{id}": "updateUser",
+		"POST /oauth2/token":  "requestToken",
+	}
+	got := map[string]string{}
+	for path, item := range s.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			got[method+" "+path] = op.OperationID
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("operations: got %v, want %v", got, want)
+	}
+	for k, id := range want {
+		if got[k] != id {
+			t.Errorf("%s: operationId %q, want %q", k, got[k], id)
+		}
+	}
+	scope := func(path, method string) []string {
+		op := s.Doc.Paths.Find(path).GetOperation(method)
+		return (*op.Security)[0]["oauth2"]
+	}
+	if got := scope("/api/users", "GET"); !slices.Equal(got, []string{"core.user.read"}) {
+		t.Errorf("index scope %v", got)
+	}
+	if got := scope("/api/users/{id}", "PUT"); !slices.Equal(got, []string{"core.user.write"}) {
+		t.Errorf("update scope %v", got)
+	}
+	for _, path := range []string{"/api/users", "/api/users/{id}"} {
+		for method, op := range s.Doc.Paths.Find(path).Operations() {
+			for code, r := range op.Responses.Map() {
+				if code == "429" || code == "401" {
+					continue
+				}
+				for _, mt := range []string{"application/json", "application/xml"} {
+					if r.Value.Content.Get(mt) == nil {
+						t.Errorf("%s %s %s: no %s", method, path, code, mt)
+					}
+				}
+			}
+			for _, code := range []string{"400", "401", "403", "429"} {
+				if op.Responses.Value(code) == nil {
+					t.Errorf("%s %s: no %s response", method, path, code)
+				}
+			}
+		}
+	}
+	if s.Doc.Paths.Find("/api/users/{id}").Delete != nil {
+		t.Error("users can be deleted in the document; Coupa has no DELETE")
+	}
+}
+
+func TestSpotChecks(t *testing.T) {
+	s := MustLoad()
+	user, create := s.Schema("User"), s.Schema("UserCreate")
+	if got := *user.Properties["firstname"].Value.MaxLength; got != 40 {
+		t.Errorf("firstname maxLength %d, want 40", got)
+	}
+	if !user.Properties["id"].Value.ReadOnly {
+		t.Error("id is not readOnly")
+	}
+	if user.Properties["password"] != nil {
+		t.Error("password is in responses")
+	}
+	if !s.Schema("UserUpdate").Properties["password"].Value.WriteOnly {
+		t.Error("password is not writeOnly")
+	}
+	req := slices.Clone(create.Required)
+	sort.Strings(req)
+	if !slices.Equal(req, []string{"email", "firstname", "lastname", "login"}) {
+		t.Errorf("create requires %v", req)
+	}
+	if s.Schema("UserUpdate").Required != nil {
+		t.Errorf("update requires %v", s.Schema("UserUpdate").Required)
+	}
+	if user.Properties["login"].Value.Extensions["x-coupa-unique"] != true {
+		t.Error("login lacks x-coupa-unique")
+	}
+	if got := user.Properties["treasury-user"].Value.Extensions["x-coupa-element"]; got != "treasury_user" {
+		t.Errorf("treasury-user x-coupa-element %v", got)
+	}
+	for _, k := range []string{"category_planner_user", "treasury_user", "invoicing_user", "msp_user"} {
+		if user.Properties[k] != nil {
+			t.Errorf("%s is spelled with underscores", k)
+		}
+	}
+	if got := s.Schema("UserRef").Extensions["x-coupa-natural-keys"]; !equalAny(got, "login", "email") {
+		t.Errorf("UserRef natural keys %v", got)
+	}
+	if got := s.Schema("Currency").Extensions["x-coupa-natural-keys"]; !equalAny(got, "code") {
+		t.Errorf("Currency natural keys %v", got)
+	}
+	if x := s.Schema("UserList").XML; x == nil || x.Name != "users" || !x.Wrapped {
+		t.Errorf("UserList xml %+v", x)
+	}
+	locales := user.Properties["default-locale"].Value.Enum
+	seen := map[any]bool{}
+	for _, l := range locales {
+		if seen[l] {
+			t.Errorf("default-locale lists %v twice", l)
+		}
+		seen[l] = true
+	}
+	if !seen["es-IC"] || !seen["en"] {
+		t.Error("default-locale lost values")
+	}
+	limit := s.Doc.Components.Parameters["limit"].Value.Schema.Value
+	if *limit.Max != 50 || limit.Default != 50.0 && limit.Default != 50 {
+		t.Errorf("limit: max %v default %v", *limit.Max, limit.Default)
+	}
+	schemes := s.Doc.Components.SecuritySchemes
+	if schemes["oauth2"].Value.Flows.ClientCredentials.TokenURL != "/oauth2/token" {
+		t.Error("oauth2 token URL")
+	}
+	if schemes["apiKey"].Value.Name != "X-COUPA-API-KEY" {
+		t.Error("api key header")
+	}
+}
+
+func equalAny(v any, want ...string) bool {
+	list, ok := v.([]any)
+	if !ok || len(list) != len(want) {
+		return false
+	}
+	for i := range list {
+		if list[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestElementView(t *testing.T) {
+	s := MustLoad()
+	if len(s.Elements) != 77 {
+		t.Fatalf("%d elements, want 77", len(s.Elements))
+	}
+	login := s.Element("login")
+	if login.Kind != KindString || login.MaxLength != 255 || !login.Required || !login.Unique || !login.In || !login.Out {
+		t.Errorf("login: %+v", login)
+	}
+	if e := s.Element("created_at"); e == nil || e.Kind != KindDateTime || e.In || !e.Out || e.XMLType != "dateTime" {
+		t.Errorf("created_at (underscore spelling): %+v", e)
+	}
+	if e := s.Element("password"); e.Out || !e.In || e.Operators != nil {
+		t.Errorf("password: %+v", e)
+	}
+	if e := s.Element("roles"); e.Kind != KindObject || !e.List || e.Object != "Role" {
+		t.Errorf("roles: %+v", e)
+	}
+	if e := s.Element("manager"); e.Kind != KindObject || e.List || e.Object != "UserRef" || !e.Nullable {
+		t.Errorf("manager: %+v", e)
+	}
+	if e := s.Element("authentication-method"); e.XMLType != "symbol" || !slices.Equal(e.Enum, []string{"coupa_credentials", "ldap", "saml"}) {
+		t.Errorf("authentication-method: %+v", e)
+	}
+	if e := s.Element("business-group-security-type"); e.Kind != KindInteger || !slices.Contains(e.Enum, "1") {
+		t.Errorf("business-group-security-type: %+v", e)
+	}
+	if e := s.Element("email"); e.SeedName != "" || e.MaxLength != 255 {
+		t.Errorf("email: %+v", e)
+	}
+	if e := s.Element("id"); !slices.Contains(e.Operators, "gt") || slices.Contains(e.Operators, "contains") {
+		t.Errorf("id operators %v", e.Operators)
+	}
+	if e := s.Element("updated-at"); slices.Contains(e.Operators, "ends_with") {
+		t.Errorf("updated-at operators %v", e.Operators)
+	}
+	if ops := s.Filters["manager[login]"]; !slices.Contains(ops, "starts_with") {
+		t.Errorf("manager[login] operators %v", ops)
+	}
+	if len(s.Objects) != 17 {
+		t.Errorf("%d objects, want 17", len(s.Objects))
+	}
+	al := s.Objects["ApprovalLimit"]
+	if al.XMLName != "approval-limit" || al.Fields[0].Name != "id" || al.Field("amount").Kind != KindDecimal {
+		t.Errorf("ApprovalLimit: %+v", al)
+	}
+	if f := s.Objects["UserRef"].Field("login"); !slices.Contains(f.Operators, "contains") {
+		t.Errorf("UserRef.login operators %v", f.Operators)
+	}
+	if got := s.Objects["Address"].NaturalKeys; !slices.Equal(got, []string{"location-code"}) {
+		t.Errorf("Address natural keys %v", got)
+	}
+}

@@ -1,0 +1,192 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coupa-kit/coupa-users/spec/internal/gen"
+	"github.com/coupa-kit/coupa-users/spec/internal/seed"
+	"github.com/coupa-kit/coupa-users/spec/internal/table"
+)
+
+// sharedSeed is where the project's shared folder keeps the seed, relative to this package.
+const sharedSeed = "../../shared/seed/000_741b432f2cb79b9c.txt"
+
+func loadTable(t *testing.T) *table.Table {
+	t.Helper()
+	data, err := os.ReadFile("elements.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := table.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
+// TestSeedCopyIsCurrent keeps testdata/seed.txt equal to the shared seed, so that the table test below, which
+// reads the copy, also proves the table against the shared one wherever the shared folder is present.
+func TestSeedCopyIsCurrent(t *testing.T) {
+	shared, err := os.ReadFile(sharedSeed)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Logf("%s absent (a clone without the shared folder): testing against the committed copy only", sharedSeed)
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := os.ReadFile(filepath.Join("testdata", "seed.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(shared, copied) {
+		t.Fatalf("the shared seed changed: copy it to spec/testdata/seed.txt and re-curate elements.yaml")
+	}
+}
+
+// TestTableHoldsEverySeedRow proves that every row of the seed is in the table, verbatim, and nothing else is.
+func TestTableHoldsEverySeedRow(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("testdata", "seed.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := seed.Rows(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 79 {
+		t.Errorf("seed rows: got %d, the seed lists 79", len(rows))
+	}
+	key := func(r []string) string { return strings.Join(r, "\x1f") }
+	inSeed := map[string]int{}
+	for _, r := range rows {
+		inSeed[key(r)]++
+	}
+	tb := loadTable(t)
+	inTable := map[string]int{}
+	for _, e := range tb.Elements {
+		for _, r := range e.SeedRows {
+			inTable[key(r)]++
+			// The first cell is the element's name as the seed spells it, unless the flattening lost it.
+			if e.Seed != "" && r[0] != e.Seed {
+				t.Errorf("%s: seed row starts with %q, want the seed name %q", e.Key, r[0], e.Seed)
+			}
+		}
+		if e.Seed != "" && strings.ReplaceAll(e.Seed, "_", "-") != e.Key {
+			t.Errorf("%s: key does not follow the seed's spelling %q", e.Key, e.Seed)
+		}
+		if e.Seed == "" && len(e.Notes) == 0 {
+			t.Errorf("%s: a name lost in the seed needs a note saying why it is placed here", e.Key)
+		}
+	}
+	for k, n := range inSeed {
+		if inTable[k] != n {
+			t.Errorf("seed row %q appears %d times in the seed, %d in the table", strings.Split(k, "\x1f"), n, inTable[k])
+		}
+	}
+	for k, n := range inTable {
+		if inSeed[k] == 0 {
+			t.Errorf("table row %q (x%d) is not in the seed", strings.Split(k, "\x1f"), n)
+		}
+	}
+	if len(tb.Elements) != 77 {
+		t.Errorf("distinct elements: got %d, want 77", len(tb.Elements))
+	}
+}
+
+// TestJudgmentCallsAreNoted makes every row whose cells had to be placed (fewer than eight survived) carry a note.
+func TestJudgmentCallsAreNoted(t *testing.T) {
+	for _, e := range loadTable(t).Elements {
+		placed := false
+		for _, r := range e.SeedRows {
+			placed = placed || len(r) < seed.Columns
+		}
+		if placed && len(e.Notes) == 0 {
+			t.Errorf("%s: cells were placed by judgment but no note says why", e.Key)
+		}
+	}
+}
+
+// TestGeneratedDocumentIsCommitted fails when openapi.yaml differs from what the table produces now.
+func TestGeneratedDocumentIsCommitted(t *testing.T) {
+	want, err := gen.Generate(loadTable(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("spec/openapi.yaml is stale: run `go generate ./...` and commit the result")
+	}
+	if !bytes.HasPrefix(got, []byte("# Code generated")) || !bytes.Contains(got[:200], []byte("DO NOT EDIT")) {
+		t.Fatal("the generated document lacks its generated-file header")
+	}
+	if !bytes.Equal(YAML(), got) {
+		t.Fatal("the embedded document differs from the file")
+	}
+}
+
+func TestTableRejectsBadEdits(t *testing.T) {
+	good, err := os.ReadFile("elements.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, edit := range map[string][2]string{
+		"unknown field":   {"    unique: true\n", "    uniqe: true\n"},
+		"unknown type":    {"    type: boolean\n", "    type: bool\n"},
+		"unknown object":  {"    object: Role\n", "    object: Rol\n"},
+		"underscored key": {"  - key: msp-user\n", "  - key: msp_user\n"},
+		"repeated key":    {"  - key: msp-user\n", "  - key: login\n"},
+	} {
+		bad := strings.Replace(string(good), edit[0], edit[1], 1)
+		if bad == string(good) {
+			t.Fatalf("%s: the edit %q does not apply", name, edit[0])
+		}
+		if _, err := table.Parse([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestNotesListsMatchTheTable(t *testing.T) {
+	tb := loadTable(t)
+	var required, unique, outOnly, inOnly []string
+	for _, e := range tb.Elements {
+		if e.Required {
+			required = append(required, e.Key)
+		}
+		if e.Unique {
+			unique = append(unique, e.Key)
+		}
+		if e.Out && !e.In {
+			outOnly = append(outOnly, e.Key)
+		}
+		if e.In && !e.Out {
+			inOnly = append(inOnly, e.Key)
+		}
+	}
+	check := func(what string, got []string, want ...string) {
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", what, got, want)
+		}
+	}
+	// The lists in shared/coupa-api-notes.md.
+	check("required", required, "login", "email", "firstname", "lastname")
+	check("unique", unique, "login", "email", "employee-number", "mention-name")
+	check("output only", outOnly, "id", "created-at", "updated-at", "created-by", "updated-by", "fullname",
+		"api-user", "can-expense-for", "expenses-delegated-to", "invoicing-user", "msp-user",
+		"work-confirmation-approval-limit", "business-function", "avatar-thumb-url")
+	check("input only", inOnly, "password", "generate-password-and-notify", "approval-limit",
+		"self-approval-limit", "invoice-self-approval-limit", "salesforce-enabled")
+}
