@@ -1,0 +1,209 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Memory is the in-memory Store. Users sit in a slice kept in ascending id, so that show is a binary search and
+// index pages walk the slice in order; each unique element has a map from its folded value to the user's id.
+type Memory struct {
+	layout *Layout
+
+	mu      sync.RWMutex
+	users   []*Record
+	unique  map[string]map[string]int64 // element → folded value → id
+	nextID  int64
+	version atomic.Uint64
+}
+
+// NewMemory returns an empty in-memory store for records of that layout.
+func NewMemory(l *Layout) *Memory {
+	m := &Memory{layout: l, nextID: 1}
+	m.unique = m.emptyIndexes(0)
+	return m
+}
+
+var _ Store = (*Memory)(nil)
+
+func (m *Memory) emptyIndexes(size int) map[string]map[string]int64 {
+	idx := map[string]map[string]int64{}
+	for _, e := range m.layout.Unique {
+		idx[e.Name] = make(map[string]int64, size)
+	}
+	return idx
+}
+
+func (m *Memory) find(id int64) (int, bool) {
+	return slices.BinarySearchFunc(m.users, id, func(r *Record, id int64) int {
+		switch {
+		case r.ID < id:
+			return -1
+		case r.ID > id:
+			return 1
+		}
+		return 0
+	})
+}
+
+// Get implements Store.
+func (m *Memory) Get(_ context.Context, id int64) (*Record, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if i, ok := m.find(id); ok {
+		return m.users[i], true, nil
+	}
+	return nil, false, nil
+}
+
+// Lookup implements Store.
+func (m *Memory) Lookup(ctx context.Context, element, value string) (*Record, bool, error) {
+	m.mu.RLock()
+	idx, known := m.unique[element]
+	id, ok := idx[foldKey(value)]
+	m.mu.RUnlock()
+	if !known {
+		return nil, false, fmt.Errorf("lookup: %s is not a unique element", element)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	return m.Get(ctx, id)
+}
+
+// Scan implements Store. It holds the read lock while it runs, so fn must be quick and must not call the store.
+func (m *Memory) Scan(ctx context.Context, from int64, fn func(*Record) bool) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	i, _ := m.find(from)
+	for ; i < len(m.users); i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("scan: %w", ctx.Err())
+		}
+		if !fn(m.users[i]) {
+			break
+		}
+	}
+	return nil
+}
+
+// Len implements Store.
+func (m *Memory) Len(context.Context) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.users), nil
+}
+
+// conflicts lists the unique elements of r whose values belong to another user. Caller holds the lock.
+func (m *Memory) conflicts(r *Record) []string {
+	var taken []string
+	for _, e := range m.layout.Unique {
+		s, _ := m.layout.Slot(e.Name)
+		if r.IsNull(s) || r.String(s) == "" {
+			continue
+		}
+		if id, ok := m.unique[e.Name][foldKey(r.String(s))]; ok && id != r.ID {
+			taken = append(taken, e.Name)
+		}
+	}
+	return taken
+}
+
+func (m *Memory) index(r *Record, add bool) {
+	for _, e := range m.layout.Unique {
+		s, _ := m.layout.Slot(e.Name)
+		if r.IsNull(s) || r.String(s) == "" {
+			continue
+		}
+		if add {
+			m.unique[e.Name][foldKey(r.String(s))] = r.ID
+		} else {
+			delete(m.unique[e.Name], foldKey(r.String(s)))
+		}
+	}
+}
+
+// Create implements Store.
+func (m *Memory) Create(_ context.Context, r *Record) (*Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	assigned := r.ID == 0
+	if assigned {
+		r.ID = m.nextID
+	} else if _, exists := m.find(r.ID); exists {
+		return nil, fmt.Errorf("create: id %d is taken", r.ID)
+	}
+	if taken := m.conflicts(r); len(taken) > 0 {
+		if assigned {
+			r.ID = 0
+		}
+		return nil, &ConflictError{Elements: taken}
+	}
+	i, _ := m.find(r.ID)
+	m.users = slices.Insert(m.users, i, r)
+	m.nextID = max(m.nextID, r.ID+1)
+	m.index(r, true)
+	m.version.Add(1)
+	return r, nil
+}
+
+// Update implements Store.
+func (m *Memory) Update(_ context.Context, id int64, change func(*Record) error) (*Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i, ok := m.find(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	old := m.users[i]
+	next := old.Clone()
+	if err := change(next); err != nil {
+		return nil, err
+	}
+	next.ID = id
+	if taken := m.conflicts(next); len(taken) > 0 {
+		return nil, &ConflictError{Elements: taken}
+	}
+	m.index(old, false)
+	m.index(next, true)
+	m.users[i] = next
+	m.version.Add(1)
+	return next, nil
+}
+
+// Replace implements Store. The new content is checked whole before anything changes.
+func (m *Memory) Replace(_ context.Context, records []*Record) error {
+	users := slices.Clone(records)
+	slices.SortFunc(users, func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) })
+	fresh := &Memory{layout: m.layout, nextID: 1, unique: m.emptyIndexes(len(users))}
+	for i, r := range users {
+		if r.ID <= 0 || (i > 0 && users[i-1].ID == r.ID) {
+			return fmt.Errorf("replace: invalid or repeated id %d", r.ID)
+		}
+		if taken := fresh.conflicts(r); len(taken) > 0 {
+			return fmt.Errorf("replace: user %d: %w", r.ID, &ConflictError{Elements: taken})
+		}
+		fresh.index(r, true)
+		fresh.nextID = r.ID + 1
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.users, m.unique = users, fresh.unique
+	m.nextID = max(fresh.nextID, 1)
+	m.version.Add(1)
+	return nil
+}
+
+// Snapshot implements Store.
+func (m *Memory) Snapshot(context.Context) ([]*Record, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return slices.Clone(m.users), nil
+}
+
+// Version implements Store.
+func (m *Memory) Version() uint64 { return m.version.Load() }

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+func newTestStore(t testing.TB) (*Memory, *Layout) {
+	t.Helper()
+	l, err := NewLayout(spec.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewMemory(l), l
+}
+
+func user(l *Layout, login, email string) *Record {
+	r := l.New()
+	s, _ := l.Slot("login")
+	r.SetString(s, login)
+	s, _ = l.Slot("email")
+	r.SetString(s, email)
+	return r
+}
+
+func TestLayoutCoversEveryElement(t *testing.T) {
+	l, err := NewLayout(spec.MustLoad())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := l.New()
+	for _, e := range l.Elements {
+		s, ok := l.Slot(e.Name)
+		if !ok || !r.IsNull(s) {
+			t.Errorf("%s: slot %v ok=%v, new record not null", e.Name, s, ok)
+		}
+	}
+	phone, _ := l.Slot("phone-work")
+	roles, _ := l.Slot("roles")
+	manager, _ := l.Slot("manager")
+	if phone.Kind != kindOwned || roles.Kind != kindList || manager.Kind != kindRef {
+		t.Errorf("kinds: phone %v roles %v manager %v", phone.Kind, roles.Kind, manager.Kind)
+	}
+	if len(l.Unique) != 4 {
+		t.Errorf("unique elements: %d", len(l.Unique))
+	}
+}
+
+func TestCreateGetLookupUpdate(t *testing.T) {
+	ctx := context.Background()
+	m, l := newTestStore(t)
+	a, err := m.Create(ctx, user(l, "jdoe", "jdoe@example.com"))
+	if err != nil || a.ID != 1 {
+		t.Fatalf("create: %v id %d", err, a.ID)
+	}
+	if _, err := m.Create(ctx, user(l, "JDOE", "other@example.com")); !isConflict(err, "login") {
+		t.Fatalf("case-insensitive duplicate login: %v", err)
+	}
+	b, err := m.Create(ctx, user(l, "asmith", "asmith@example.com"))
+	if err != nil || b.ID != 2 {
+		t.Fatalf("second create: %v", err)
+	}
+	if r, ok, _ := m.Lookup(ctx, "email", "ASMITH@example.com"); !ok || r.ID != 2 {
+		t.Fatalf("lookup by email: %v %v", r, ok)
+	}
+	login, _ := l.Slot("login")
+	// A failed update leaves the stored record and the indexes as they were.
+	_, err = m.Update(ctx, 2, func(r *Record) error { r.SetString(login, "jdoe"); return nil })
+	if !isConflict(err, "login") {
+		t.Fatalf("update into a taken login: %v", err)
+	}
+	if r, _, _ := m.Get(ctx, 2); r.String(login) != "asmith" {
+		t.Fatalf("stored record changed by a failed update: %q", r.String(login))
+	}
+	boom := errors.New("boom")
+	if _, err := m.Update(ctx, 2, func(r *Record) error { r.SetString(login, "zz"); return boom }); err != boom {
+		t.Fatal(err)
+	}
+	if _, ok, _ := m.Lookup(ctx, "login", "zz"); ok {
+		t.Fatal("index changed by a failed update")
+	}
+	up, err := m.Update(ctx, 2, func(r *Record) error { r.SetString(login, "anna.smith"); return nil })
+	if err != nil || up.String(login) != "anna.smith" || b.String(login) != "asmith" {
+		t.Fatalf("update: %v; new %q; the old record must stay unchanged: %q", err, up.String(login), b.String(login))
+	}
+	if _, ok, _ := m.Lookup(ctx, "login", "asmith"); ok {
+		t.Fatal("old login still indexed")
+	}
+	if _, err := m.Update(ctx, 99, func(*Record) error { return nil }); err != ErrNotFound {
+		t.Fatalf("update of a missing user: %v", err)
+	}
+	if _, _, err := m.Lookup(ctx, "firstname", "x"); err == nil {
+		t.Fatal("lookup on a non-unique element")
+	}
+	if v := m.Version(); v != 3 {
+		t.Fatalf("version %d, want 3 (two creates, one update)", v)
+	}
+}
+
+func isConflict(err error, element string) bool {
+	var c *ConflictError
+	return errors.As(err, &c) && len(c.Elements) > 0 && c.Elements[0] == element
+}
+
+func TestScanReplaceSnapshot(t *testing.T) {
+	ctx := context.Background()
+	m, l := newTestStore(t)
+	var recs []*Record
+	for _, id := range []int64{5, 2, 9} {
+		r := user(l, "u"+string(rune('a'+id)), "")
+		r.ID = id
+		recs = append(recs, r)
+	}
+	if err := m.Replace(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	m.Scan(ctx, 3, func(r *Record) bool { ids = append(ids, r.ID); return true })
+	if len(ids) != 2 || ids[0] != 5 || ids[1] != 9 {
+		t.Fatalf("scan from 3: %v", ids)
+	}
+	n, _ := m.Create(ctx, user(l, "new", "n@example.com"))
+	if n.ID != 10 {
+		t.Fatalf("next id after replace: %d", n.ID)
+	}
+	dup := []*Record{user(l, "same", ""), user(l, "SAME", "")}
+	dup[0].ID, dup[1].ID = 1, 2
+	if err := m.Replace(ctx, dup); err == nil {
+		t.Fatal("replace with a duplicate login accepted")
+	}
+	if snap, _ := m.Snapshot(ctx); len(snap) != 4 {
+		t.Fatalf("a failed replace changed the content: %d users", len(snap))
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	m, l := newTestStore(t)
+	login, _ := l.Slot("login")
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				r, err := m.Create(ctx, user(l, string(rune('a'+w))+string(rune('a'+i%26))+string(rune('a'+i/26)), ""))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				m.Update(ctx, r.ID, func(r *Record) error { r.SetString(login, r.String(login)+"x"); return nil })
+				m.Scan(ctx, 0, func(*Record) bool { return true })
+			}
+		}()
+	}
+	wg.Wait()
+	if n, _ := m.Len(ctx); n != 800 {
+		t.Fatalf("%d users, want 800", n)
+	}
+}

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Record is one stored user. Stored records are never changed: an update stores a changed clone, so readers may
+// keep and render a record without locks.
+type Record struct {
+	ID    int64
+	Str   []string
+	Int   []int64
+	Bool  uint64
+	Time  []int64 // Unix microseconds: Coupa's timestamps have at most microsecond precision
+	Ref   []int64 // id of the associated object
+	List  [][]int64
+	Owned []*Owned
+	null  [2]uint64
+}
+
+// Owned is an object stored by value inside its user (a phone number): its id and its fields other than id, in the
+// object's field order (string or nil).
+type Owned struct {
+	ID     int64
+	Fields []any
+}
+
+// Clone returns a deep copy to change and store.
+func (r *Record) Clone() *Record {
+	c := *r
+	c.Str = slices.Clone(r.Str)
+	c.Int = slices.Clone(r.Int)
+	c.Time = slices.Clone(r.Time)
+	c.Ref = slices.Clone(r.Ref)
+	if r.List != nil {
+		c.List = make([][]int64, len(r.List))
+		for i, l := range r.List {
+			c.List[i] = slices.Clone(l)
+		}
+	}
+	if r.Owned != nil {
+		c.Owned = make([]*Owned, len(r.Owned))
+		for i, o := range r.Owned {
+			if o != nil {
+				c.Owned[i] = &Owned{ID: o.ID, Fields: slices.Clone(o.Fields)}
+			}
+		}
+	}
+	return &c
+}
+
+// IsNull reports whether the element at slot s is null.
+func (r *Record) IsNull(s Slot) bool { return r.null[s.Index/64]&(1<<(s.Index%64)) != 0 }
+
+func (r *Record) setNull(index int, null bool) {
+	if null {
+		r.null[index/64] |= 1 << (index % 64)
+	} else {
+		r.null[index/64] &^= 1 << (index % 64)
+	}
+}
+
+// SetNull makes the element null (and clears its value).
+func (r *Record) SetNull(s Slot) {
+	switch s.Kind {
+	case kindStr:
+		r.Str[s.Pos] = ""
+	case kindInt:
+		r.Int[s.Pos] = 0
+	case kindBool:
+		r.Bool &^= 1 << s.Pos
+	case kindTime:
+		r.Time[s.Pos] = 0
+	case kindRef:
+		r.Ref[s.Pos] = 0
+	case kindList:
+		r.List[s.Pos] = nil
+	case kindOwned:
+		r.Owned[s.Pos] = nil
+	}
+	r.setNull(s.Index, true)
+}
+
+// String returns a string element's value.
+func (r *Record) String(s Slot) string { return r.Str[s.Pos] }
+
+// SetString sets a string element.
+func (r *Record) SetString(s Slot, v string) { r.Str[s.Pos] = v; r.setNull(s.Index, false) }
+
+// Integer returns an integer element's value.
+func (r *Record) Integer(s Slot) int64 { return r.Int[s.Pos] }
+
+// SetInteger sets an integer element.
+func (r *Record) SetInteger(s Slot, v int64) { r.Int[s.Pos] = v; r.setNull(s.Index, false) }
+
+// Boolean returns a boolean element's value.
+func (r *Record) Boolean(s Slot) bool { return r.Bool&(1<<s.Pos) != 0 }
+
+// SetBoolean sets a boolean element.
+func (r *Record) SetBoolean(s Slot, v bool) {
+	if v {
+		r.Bool |= 1 << s.Pos
+	} else {
+		r.Bool &^= 1 << s.Pos
+	}
+	r.setNull(s.Index, false)
+}
+
+// TimeOf returns a datetime element's value in UTC.
+func (r *Record) TimeOf(s Slot) time.Time { return time.UnixMicro(r.Time[s.Pos]).UTC() }
+
+// SetTime sets a datetime element (to the microsecond).
+func (r *Record) SetTime(s Slot, t time.Time) {
+	r.Time[s.Pos] = t.UnixMicro()
+	r.setNull(s.Index, false)
+}
+
+// RefID returns the id of a single associated object (0 when null).
+func (r *Record) RefID(s Slot) int64 { return r.Ref[s.Pos] }
+
+// SetRef sets a single association by id; 0 makes it null.
+func (r *Record) SetRef(s Slot, id int64) {
+	if id == 0 {
+		r.SetNull(s)
+		return
+	}
+	r.Ref[s.Pos] = id
+	r.setNull(s.Index, false)
+}
+
+// ListIDs returns the ids of a list association (do not change the slice).
+func (r *Record) ListIDs(s Slot) []int64 { return r.List[s.Pos] }
+
+// SetList replaces a list association.
+func (r *Record) SetList(s Slot, ids []int64) { r.List[s.Pos] = ids; r.setNull(s.Index, false) }
+
+// OwnedOf returns an owned object (nil when null).
+func (r *Record) OwnedOf(s Slot) *Owned { return r.Owned[s.Pos] }
+
+// SetOwned sets an owned object; nil makes it null.
+func (r *Record) SetOwned(s Slot, o *Owned) {
+	if o == nil {
+		r.SetNull(s)
+		return
+	}
+	r.Owned[s.Pos] = o
+	r.setNull(s.Index, false)
+}
+
+// foldKey is how unique values are indexed: Coupa compares logins, emails and the like without regard to case.
+func foldKey(v string) string { return strings.ToLower(v) }

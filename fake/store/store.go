@@ -1,0 +1,48 @@
+// Package store keeps the fake's users: a record layout derived from the spec, the Store interface the fake talks
+// to, and an in-memory implementation. Another backend (a database, say) slots in by implementing Store.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Store keeps users. Implementations are safe for concurrent use. Records handed out are never changed afterwards;
+// records handed in belong to the store.
+type Store interface {
+	// Get returns the user with that id; ok is false when there is none.
+	Get(ctx context.Context, id int64) (r *Record, ok bool, err error)
+	// Lookup finds a user by a unique element's value (case-insensitively), without scanning.
+	Lookup(ctx context.Context, element, value string) (r *Record, ok bool, err error)
+	// Scan calls fn on each user in ascending id, starting at the first id ≥ from, until fn returns false.
+	// fn must not call the store.
+	Scan(ctx context.Context, from int64, fn func(*Record) bool) error
+	// Len returns the number of users.
+	Len(ctx context.Context) (int, error)
+	// Create stores a new user, assigning the next id when r.ID is 0. A unique value already taken fails with a
+	// *ConflictError and stores nothing.
+	Create(ctx context.Context, r *Record) (*Record, error)
+	// Update applies change to a clone of the user and stores it if change succeeds and no unique value clashes;
+	// otherwise the stored user is untouched. ErrNotFound when there is no such user.
+	Update(ctx context.Context, id int64, change func(*Record) error) (*Record, error)
+	// Replace swaps the whole content for records (ids set, ascending or not) at once, as reset and load need.
+	Replace(ctx context.Context, records []*Record) error
+	// Snapshot returns every user in ascending id, consistent at one instant.
+	Snapshot(ctx context.Context) ([]*Record, error)
+	// Version counts the changes made so far, so that a saver can tell whether there is anything new to save.
+	Version() uint64
+}
+
+// ErrNotFound is returned for an id no user has.
+var ErrNotFound = errors.New("no such user")
+
+// ConflictError says which unique elements hold values another user already has.
+type ConflictError struct {
+	Elements []string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("already taken: %s", strings.Join(e.Elements, ", "))
+}
