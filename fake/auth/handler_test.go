@@ -1,0 +1,308 @@
+package auth_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/fake/auth"
+)
+
+func TestTokenFormClientAuth(t *testing.T) {
+	s, _ := newService(t, nil)
+	w := postToken(t, s, clientForm(auth.DefaultClientID, auth.DefaultClientSecret))
+	tok := decodeToken(t, w)
+	for k, want := range map[string]string{
+		"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache",
+	} {
+		if got := w.Header().Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if tok.TokenType != "bearer" || tok.ExpiresIn != 86399 || tok.Scope != "core.user.read core.user.write" {
+		t.Errorf("token response %+v", tok)
+	}
+	// Field names and order as Coupa sends them.
+	if !strings.HasPrefix(w.Body.String(), `{"access_token":"`) ||
+		!strings.HasSuffix(w.Body.String(), `","token_type":"bearer","expires_in":86399,"scope":"core.user.read core.user.write"}`) {
+		t.Errorf("body %s", w.Body)
+	}
+	c := claimsOf(t, tok.AccessToken)
+	if c["iss"] != auth.DefaultIssuer || c["sub"] != auth.DefaultClientID || c["aud"] != auth.DefaultAudience ||
+		c["scope"] != "core.user.read core.user.write" || c["jti"] == "" || c["jti"] == nil {
+		t.Errorf("claims %v", c)
+	}
+	if c["iat"] != float64(epoch.Unix()) || c["exp"] != float64(epoch.Add(24*time.Hour).Unix()) {
+		t.Errorf("iat/exp %v/%v", c["iat"], c["exp"])
+	}
+	p, err := s.Authenticate(bearer(tok.AccessToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ClientID != auth.DefaultClientID || p.Via != auth.ViaOAuth2 || !p.Has(auth.ScopeRead) || !p.Has(auth.ScopeWrite) {
+		t.Errorf("principal %+v", p)
+	}
+	// Every token is distinct (random jti), even within one second.
+	tok2 := mintToken(t, s, auth.DefaultClientID, auth.DefaultClientSecret)
+	if tok2.AccessToken == tok.AccessToken {
+		t.Error("two tokens are identical")
+	}
+}
+
+func TestTokenBasicClientAuth(t *testing.T) {
+	const id, secret = "svc:1 é", "p@ss word:+%/&=é"
+	s, _ := newService(t, func(c *auth.Config) {
+		c.Clients = append(c.Clients, auth.Client{ID: id, Secret: secret, Scopes: []string{auth.ScopeRead}},
+			auth.Client{ID: "plus", Secret: "a+b"})
+	})
+	form := url.Values{"grant_type": {"client_credentials"}}
+
+	t.Run("percent-encoded", func(t *testing.T) {
+		tok := decodeToken(t, postToken(t, s, form, basic(id, secret)))
+		p, err := s.Authenticate(bearer(tok.AccessToken))
+		if err != nil || p.ClientID != id {
+			t.Fatalf("principal %+v, %v", p, err)
+		}
+	})
+	t.Run("default client", func(t *testing.T) {
+		decodeToken(t, postToken(t, s, form, basic(auth.DefaultClientID, auth.DefaultClientSecret)))
+	})
+	t.Run("scheme case and unpadded base64", func(t *testing.T) {
+		raw := base64.RawStdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret)))
+		decodeToken(t, postToken(t, s, form, func(r *http.Request) { r.Header.Set("Authorization", "bAsIc "+raw) }))
+	})
+	t.Run("not percent-encoded fails", func(t *testing.T) {
+		// In RFC 6749 §2.3.1 form encoding '+' is a space, so a client
+		// that sends the secret "a+b" raw is sending "a b".
+		raw := func(s string) func(*http.Request) {
+			return func(r *http.Request) {
+				r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("plus:"+s)))
+			}
+		}
+		expectOAuthError(t, postToken(t, s, form, raw("a+b")), 401, "invalid_client")
+		decodeToken(t, postToken(t, s, form, raw("a%2Bb")))
+		decodeToken(t, postToken(t, s, form, basic("plus", "a+b")))
+	})
+	t.Run("form-encoded body secret", func(t *testing.T) {
+		decodeToken(t, postToken(t, s, clientForm(id, secret)))
+	})
+	t.Run("basic and agreeing form id", func(t *testing.T) {
+		f := clientForm(id, "")
+		decodeToken(t, postToken(t, s, f, basic(id, secret)))
+	})
+	t.Run("wrong secret", func(t *testing.T) {
+		w := postToken(t, s, form, basic(id, secret+"x"))
+		expectOAuthError(t, w, 401, "invalid_client")
+		if got := w.Header().Get("WWW-Authenticate"); got != `Basic realm="coupa"` {
+			t.Errorf("WWW-Authenticate %q", got)
+		}
+	})
+}
+
+func TestTokenScopes(t *testing.T) {
+	s, _ := newService(t, nil)
+	for _, tc := range []struct {
+		name, id, secret, scope string // scope "-" means absent
+		want                    string
+	}{
+		{"absent gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "-", "core.user.read core.user.write"},
+		{"empty gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "", "core.user.read core.user.write"},
+		{"subset read", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read", "core.user.read"},
+		{"subset write", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.write", "core.user.write"},
+		{"canonical order", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.write core.user.read", "core.user.read core.user.write"},
+		{"duplicates and spaces", auth.DefaultClientID, auth.DefaultClientSecret, "  core.user.read  core.user.read ", "core.user.read"},
+		{"reader default", auth.DefaultReaderID, auth.DefaultReaderSecret, "-", "core.user.read"},
+		{"reader read", auth.DefaultReaderID, auth.DefaultReaderSecret, "core.user.read", "core.user.read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := clientForm(tc.id, tc.secret)
+			if tc.scope != "-" {
+				f.Set("scope", tc.scope)
+			}
+			tok := decodeToken(t, postToken(t, s, f))
+			if tok.Scope != tc.want {
+				t.Errorf("scope %q, want %q", tok.Scope, tc.want)
+			}
+			p, err := s.Authenticate(bearer(tok.AccessToken))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(p.Scopes, " "); got != tc.want {
+				t.Errorf("principal scopes %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTokenInvalidScope(t *testing.T) {
+	s, _ := newService(t, nil)
+	for _, tc := range []struct{ name, id, secret, scope string }{
+		{"reader asks write", auth.DefaultReaderID, auth.DefaultReaderSecret, "core.user.write"},
+		{"reader asks both", auth.DefaultReaderID, auth.DefaultReaderSecret, "core.user.read core.user.write"},
+		{"unknown scope", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.delete"},
+		{"known plus unknown", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read core.invoice.read"},
+		{"comma separated", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read,core.user.write"},
+		{"quote in scope", auth.DefaultClientID, auth.DefaultClientSecret, `core"user`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := postToken(t, s, clientForm(tc.id, tc.secret, "scope", tc.scope))
+			expectOAuthError(t, w, http.StatusBadRequest, "invalid_scope")
+		})
+	}
+}
+
+func TestTokenErrors(t *testing.T) {
+	s, _ := newService(t, nil)
+	good := func() url.Values { return clientForm(auth.DefaultClientID, auth.DefaultClientSecret) }
+	setHeader := func(k, v string) func(*http.Request) { return func(r *http.Request) { r.Header.Set(k, v) } }
+	for _, tc := range []struct {
+		name      string
+		form      url.Values
+		mods      []func(*http.Request)
+		status    int
+		code      string
+		challenge bool // expect WWW-Authenticate: Basic
+	}{
+		{"grant_type missing", func() url.Values { f := good(); f.Del("grant_type"); return f }(), nil, 400, "invalid_request", false},
+		{"grant_type empty", func() url.Values { f := good(); f.Set("grant_type", ""); return f }(), nil, 400, "invalid_request", false},
+		{"grant_type password", func() url.Values { f := good(); f.Set("grant_type", "password"); return f }(), nil, 400, "unsupported_grant_type", false},
+		{"grant_type authorization_code", func() url.Values { f := good(); f.Set("grant_type", "authorization_code"); return f }(), nil, 400, "unsupported_grant_type", false},
+		{"grant_type repeated", func() url.Values { f := good(); f.Add("grant_type", "client_credentials"); return f }(), nil, 400, "invalid_request", false},
+		{"scope repeated", func() url.Values {
+			f := good()
+			f.Add("scope", "core.user.read")
+			f.Add("scope", "core.user.read")
+			return f
+		}(), nil, 400, "invalid_request", false},
+		{"wrong secret", clientForm(auth.DefaultClientID, "nope"), nil, 401, "invalid_client", true},
+		{"unknown client", clientForm("nobody", auth.DefaultClientSecret), nil, 401, "invalid_client", true},
+		{"other client's secret", clientForm(auth.DefaultClientID, auth.DefaultReaderSecret), nil, 401, "invalid_client", true},
+		{"no credentials", clientForm("", ""), nil, 401, "invalid_client", true},
+		{"id without secret", clientForm(auth.DefaultClientID, ""), nil, 401, "invalid_client", true},
+		{"secret without id", clientForm("", auth.DefaultClientSecret), nil, 401, "invalid_client", true},
+		{"basic wrong secret", clientForm("", ""), []func(*http.Request){basic(auth.DefaultClientID, "nope")}, 401, "invalid_client", true},
+		{"basic not base64", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic !!!")}, 401, "invalid_client", true},
+		{"basic without colon", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("abc")))}, 401, "invalid_client", true},
+		{"basic empty secret", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(auth.DefaultClientID+":")))}, 401, "invalid_client", true},
+		{"basic bad percent", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("a%zz:b")))}, 401, "invalid_client", true},
+		{"bearer at token endpoint", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Bearer abc")}, 401, "invalid_client", true},
+		{"basic and form ids differ", clientForm(auth.DefaultReaderID, ""), []func(*http.Request){basic(auth.DefaultClientID, auth.DefaultClientSecret)}, 400, "invalid_request", false},
+		{"basic and form secrets differ", clientForm(auth.DefaultClientID, "other"), []func(*http.Request){basic(auth.DefaultClientID, auth.DefaultClientSecret)}, 400, "invalid_request", false},
+		{"json content type", good(), []func(*http.Request){setHeader("Content-Type", "application/json")}, 400, "invalid_request", false},
+		{"bad content type", good(), []func(*http.Request){setHeader("Content-Type", ";;;")}, 400, "invalid_request", false},
+		{"two Authorization headers", clientForm("", ""), []func(*http.Request){basic(auth.DefaultClientID, auth.DefaultClientSecret), func(r *http.Request) { r.Header.Add("Authorization", "Basic eDp5") }}, 400, "invalid_request", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := postToken(t, s, tc.form, tc.mods...)
+			expectOAuthError(t, w, tc.status, tc.code)
+			got := w.Header().Get("WWW-Authenticate")
+			if tc.challenge && got != `Basic realm="coupa"` {
+				t.Errorf("WWW-Authenticate %q", got)
+			}
+			if !tc.challenge && got != "" {
+				t.Errorf("unexpected WWW-Authenticate %q", got)
+			}
+		})
+	}
+}
+
+func TestTokenBody(t *testing.T) {
+	s, _ := newService(t, nil)
+	send := func(body string, ct string) *http.Request {
+		r, _ := http.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader(body))
+		if ct != "" {
+			r.Header.Set("Content-Type", ct)
+		}
+		return r
+	}
+	do := func(r *http.Request) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		s.TokenHandler().ServeHTTP(w, r)
+		return w
+	}
+	good := clientForm(auth.DefaultClientID, auth.DefaultClientSecret).Encode()
+
+	t.Run("charset parameter", func(t *testing.T) {
+		decodeToken(t, do(send(good, "application/x-www-form-urlencoded; charset=UTF-8")))
+	})
+	t.Run("no content type", func(t *testing.T) {
+		decodeToken(t, do(send(good, "")))
+	})
+	t.Run("too large", func(t *testing.T) {
+		body := good + "&pad=" + strings.Repeat("x", auth.MaxTokenRequestBytes)
+		expectOAuthError(t, do(send(body, "application/x-www-form-urlencoded")), http.StatusRequestEntityTooLarge, "invalid_request")
+	})
+	t.Run("bad escape", func(t *testing.T) {
+		expectOAuthError(t, do(send(good+"&x=%zz", "application/x-www-form-urlencoded")), 400, "invalid_request")
+	})
+	t.Run("query parameters ignored", func(t *testing.T) {
+		r := send("", "application/x-www-form-urlencoded")
+		r.URL.RawQuery = good
+		expectOAuthError(t, do(r), 400, "invalid_request")
+	})
+}
+
+func TestTokenMethodNotAllowed(t *testing.T) {
+	s, _ := newService(t, nil)
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions, http.MethodPatch} {
+		t.Run(m, func(t *testing.T) {
+			r, _ := http.NewRequest(m, "/oauth2/token?"+clientForm(auth.DefaultClientID, auth.DefaultClientSecret).Encode(), nil)
+			w := httptest.NewRecorder()
+			s.TokenHandler().ServeHTTP(w, r)
+			if w.Code != http.StatusMethodNotAllowed {
+				t.Fatalf("status %d", w.Code)
+			}
+			if got := w.Header().Get("Allow"); got != "POST" {
+				t.Errorf("Allow %q", got)
+			}
+			if m != http.MethodHead {
+				expectOAuthError(t, w, http.StatusMethodNotAllowed, "invalid_request")
+			}
+		})
+	}
+}
+
+func TestTokenTTL(t *testing.T) {
+	s, clk := newService(t, func(c *auth.Config) { c.TokenTTL = 90 * time.Second })
+	tok := mintToken(t, s, auth.DefaultClientID, auth.DefaultClientSecret)
+	if tok.ExpiresIn != 89 {
+		t.Errorf("expires_in %d, want 89", tok.ExpiresIn)
+	}
+	clk.Advance(89 * time.Second)
+	if _, err := s.Authenticate(bearer(tok.AccessToken)); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Second)
+	if _, err := s.Authenticate(bearer(tok.AccessToken)); err == nil {
+		t.Fatal("token valid after its TTL")
+	}
+
+	s1, _ := newService(t, func(c *auth.Config) { c.TokenTTL = time.Second })
+	if tok := mintToken(t, s1, auth.DefaultClientID, auth.DefaultClientSecret); tok.ExpiresIn != 1 {
+		t.Errorf("1s TTL: expires_in %d, want 1", tok.ExpiresIn)
+	}
+}
+
+func TestIssue(t *testing.T) {
+	s, _ := newService(t, nil)
+	tok, err := s.Issue(auth.DefaultReaderID)
+	if err != nil || tok.Scope != auth.ScopeRead || tok.ExpiresIn != 86399 || tok.TokenType != "bearer" {
+		t.Fatalf("Issue: %+v, %v", tok, err)
+	}
+	if _, err := s.Authenticate(bearer(tok.AccessToken)); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := s.Issue(auth.DefaultClientID, auth.ScopeWrite); err != nil || tok.Scope != auth.ScopeWrite {
+		t.Errorf("Issue write: %+v, %v", tok, err)
+	}
+	if _, err := s.Issue("nobody"); err == nil {
+		t.Error("Issue for unknown client succeeded")
+	}
+	if _, err := s.Issue(auth.DefaultReaderID, auth.ScopeWrite); err == nil || !strings.Contains(err.Error(), "invalid_scope") {
+		t.Errorf("Issue beyond held scopes: %v", err)
+	}
+}

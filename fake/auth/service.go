@@ -1,0 +1,194 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"hash"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Service issues and checks the fake's credentials. One Service belongs to
+// one fake instance; it is safe for concurrent use, and its configuration is
+// fixed at [New] so that no request can observe a half-changed credential set.
+type Service struct {
+	clients  map[string]*client
+	keys     map[[sha256.Size]byte]Principal
+	known    []string
+	knownIdx map[string]int
+
+	ttl              time.Duration
+	clock            func() time.Time
+	issuer, audience string
+	scopeStatus      int
+	warnings         []string
+
+	signingKey []byte
+	macs       sync.Pool // of hash.Hash (HMAC-SHA256 with signingKey)
+	jwtHeader  string    // base64url of the header this Service writes
+	// dummySecret is compared against when a client id is unknown, so that
+	// unknown ids and wrong secrets take the same time.
+	dummySecret [sha256.Size]byte
+
+	cache *tokenCache // nil when caching is disabled
+}
+
+type client struct {
+	id     string
+	secret [sha256.Size]byte // SHA-256 of the secret: fixed-length constant-time compare
+	scopes []string          // canonical order, never modified
+	all    string            // scopes joined by spaces, as in the scope claim
+}
+
+func (c *client) joined() string { return c.all }
+
+// New validates cfg and builds a Service. Zero fields take the defaults
+// documented on [Config]; doubtful but usable settings (a key that does not
+// look like a Coupa key, a short signing key) are reported by
+// [Service.Warnings] instead of failing, so the fake can log them.
+func New(cfg Config) (*Service, error) {
+	n, warns, err := cfg.normalize()
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{
+		clients:     make(map[string]*client, len(n.Clients)),
+		keys:        make(map[[sha256.Size]byte]Principal, len(n.APIKeys)),
+		known:       n.KnownScopes,
+		knownIdx:    n.knownIdx,
+		ttl:         n.TokenTTL,
+		clock:       n.Clock,
+		issuer:      n.Issuer,
+		audience:    n.Audience,
+		scopeStatus: n.InsufficientScopeStatus,
+		warnings:    warns,
+		signingKey:  n.SigningKey,
+		jwtHeader:   base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
+	}
+	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
+	_, _ = rand.Read(s.dummySecret[:])
+	for _, c := range n.Clients {
+		s.clients[c.ID] = &client{id: c.ID, secret: sha256.Sum256([]byte(c.Secret)), scopes: c.Scopes, all: strings.Join(c.Scopes, " ")}
+	}
+	for _, k := range n.APIKeys {
+		sum := sha256.Sum256([]byte(k.Key))
+		s.keys[sum] = Principal{
+			// A stable label that identifies the key in logs without
+			// revealing it.
+			ClientID: "api-key:" + hex.EncodeToString(sum[:4]),
+			Scopes:   k.Scopes,
+			Via:      ViaAPIKey,
+		}
+	}
+	if n.MaxCachedTokens > 0 {
+		s.cache = &tokenCache{max: n.MaxCachedTokens}
+	}
+	return s, nil
+}
+
+// Warnings returns the configuration problems New accepted but that may
+// make the fake behave unlike Coupa (for example an API key that is not 40
+// alphanumerics). The fake logs them at start-up.
+func (s *Service) Warnings() []string {
+	return append([]string(nil), s.warnings...)
+}
+
+// Reset forgets every verified token, so the next request with each token
+// pays the full verification again. The admin surface calls it when it
+// resets the fake; tokens themselves stay valid, since they are
+// self-contained and verified by signature.
+func (s *Service) Reset() {
+	if s.cache != nil {
+		s.cache.reset()
+	}
+}
+
+// checkClient authenticates a client in time independent of whether the id
+// exists or how much of the secret is right; nil means failure.
+func (s *Service) checkClient(id, secret string) *client {
+	sum := sha256.Sum256([]byte(secret))
+	c, ok := s.clients[id]
+	want := &s.dummySecret
+	if ok {
+		want = &c.secret
+	}
+	if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 || !ok {
+		return nil
+	}
+	return c
+}
+
+func (s *Service) getMAC() hash.Hash { return s.macs.Get().(hash.Hash) }
+
+func (s *Service) putMAC(h hash.Hash) {
+	h.Reset()
+	s.macs.Put(h)
+}
+
+// tokenCache remembers tokens that passed full verification, keyed by the
+// exact token string, so that the hot path of Authenticate is a map lookup
+// and an expiry comparison. Reads are lock-free (sync.Map); writes, which
+// happen once per token, take a mutex so the size bound is exact.
+type tokenCache struct {
+	m   sync.Map // string → *cacheEntry
+	mu  sync.Mutex
+	n   int
+	max int
+}
+
+type cacheEntry struct {
+	p   Principal // Scopes is shared: copy before handing out
+	exp int64     // unix seconds; expired when now ≥ exp
+}
+
+func (c *tokenCache) get(tok string) (*cacheEntry, bool) {
+	v, ok := c.m.Load(tok)
+	if !ok {
+		return nil, false
+	}
+	return v.(*cacheEntry), true
+}
+
+func (c *tokenCache) put(tok string, e *cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m.Load(tok); ok {
+		return
+	}
+	if c.n >= c.max {
+		// Tokens are cheap to re-verify, so a crude wholesale eviction
+		// is enough to bound memory against a client that mints
+		// tokens in a loop.
+		c.m.Clear()
+		c.n = 0
+	}
+	// Clone: tok may be a slice of a larger header string.
+	c.m.Store(string(append([]byte(nil), tok...)), e)
+	c.n++
+}
+
+func (c *tokenCache) remove(tok string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, loaded := c.m.LoadAndDelete(tok); loaded {
+		c.n--
+	}
+}
+
+func (c *tokenCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m.Clear()
+	c.n = 0
+}
+
+func (c *tokenCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
