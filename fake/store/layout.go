@@ -118,3 +118,13 @@ func (l *Layout) New() *Record {
 	}
 	return r
 }
+
+// Owned reports whether the element is an object stored by value inside the user (a phone number).
+func (s Slot) Owned() bool { return s.Kind == kindOwned }
+
+// setID mirrors the record's ID into its "id" element, so that filters and renderers read it like any element.
+func (l *Layout) setID(r *Record) {
+	if s, ok := l.slots["id"]; ok && s.Kind == kindInt {
+		r.SetInteger(s, r.ID)
+	}
+}

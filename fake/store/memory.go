@@ -143,6 +143,7 @@ func (m *Memory) Create(_ context.Context, r *Record) (*Record, error) {
 		}
 		return nil, &ConflictError{Elements: taken}
 	}
+	m.layout.setID(r)
 	i, _ := m.find(r.ID)
 	m.users = slices.Insert(m.users, i, r)
 	m.nextID = max(m.nextID, r.ID+1)
@@ -165,6 +166,7 @@ func (m *Memory) Update(_ context.Context, id int64, change func(*Record) error)
 		return nil, err
 	}
 	next.ID = id
+	m.layout.setID(next)
 	if taken := m.conflicts(next); len(taken) > 0 {
 		return nil, &ConflictError{Elements: taken}
 	}
@@ -187,6 +189,7 @@ func (m *Memory) Replace(_ context.Context, records []*Record) error {
 		if taken := fresh.conflicts(r); len(taken) > 0 {
 			return fmt.Errorf("replace: user %d: %w", r.ID, &ConflictError{Elements: taken})
 		}
+		m.layout.setID(r)
 		fresh.index(r, true)
 		fresh.nextID = r.ID + 1
 	}

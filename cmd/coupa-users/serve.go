@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+	_ "time/tzdata" // --timezone works in minimal images without a zoneinfo database
+
+	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/fixtures"
+)
+
+// envOr returns the environment variable's value, or def.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+type serveFlags struct {
+	addr, fixtures, fixturesMode, state, authMode        string
+	clientID, clientSecret, clients, apiKey, authConfig  string
+	adminToken, format, timezone, limitOverMax, logLevel string
+	users                                                int
+	seed                                                 int64
+	validationStatus, createStatus, scopeStatus          int
+	strictReferences                                     bool
+	tokenTTL                                             time.Duration
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var fl serveFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&fl.addr, "addr", envOr("COUPA_USERS_ADDR", "127.0.0.1:8080"), "listen address (env COUPA_USERS_ADDR)")
+	fs.IntVar(&fl.users, "users", 100, "number of generated users")
+	fs.Int64Var(&fl.seed, "seed", 1, "seed of the generated users: the same seed gives the same users")
+	fs.StringVar(&fl.fixtures, "fixtures", "", "JSON file of users to load at start (an array, or {\"users\": [...]})")
+	fs.StringVar(&fl.fixturesMode, "fixtures-mode", "add", "add the fixtures to the generated users, or replace them")
+	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts (env COUPA_USERS_STATE)")
+	fs.StringVar(&fl.authMode, "auth", "on", "on, or off to serve every request without credentials")
+	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding both scopes (env COUPA_USERS_CLIENT_ID)")
+	fs.StringVar(&fl.clientSecret, "client-secret", envOr("COUPA_USERS_CLIENT_SECRET", ""), "its secret (env COUPA_USERS_CLIENT_SECRET)")
+	fs.StringVar(&fl.clients, "clients", envOr("COUPA_USERS_CLIENTS", ""), "more clients: id:secret[:scope+scope],... (env COUPA_USERS_CLIENTS)")
+	fs.StringVar(&fl.apiKey, "api-key", envOr("COUPA_USERS_API_KEY", ""), "legacy X-COUPA-API-KEY value (env COUPA_USERS_API_KEY)")
+	fs.StringVar(&fl.authConfig, "auth-config", envOr("COUPA_USERS_AUTH_CONFIG", ""), "JSON file of clients, API keys and token TTL (env COUPA_USERS_AUTH_CONFIG)")
+	fs.DurationVar(&fl.tokenTTL, "token-ttl", 0, "access token lifetime (default 24h)")
+	fs.StringVar(&fl.adminToken, "admin-token", envOr("COUPA_USERS_ADMIN_TOKEN", ""), "bearer token for the admin surface from non-loopback callers (env COUPA_USERS_ADMIN_TOKEN)")
+	fs.StringVar(&fl.format, "default-format", "xml", "response format when a request sends no Accept: xml (as Coupa) or json")
+	fs.StringVar(&fl.timezone, "timezone", "UTC", "time zone of rendered datetimes (an IANA name)")
+	fs.IntVar(&fl.validationStatus, "validation-status", 400, "status of a failed validation: 400 (Coupa's docs) or 422")
+	fs.IntVar(&fl.createStatus, "create-status", 201, "status of a successful create: 201 or 200")
+	fs.IntVar(&fl.scopeStatus, "scope-status", 403, "status when a token lacks the scope: 403 or 401")
+	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
+	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
+	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
+	if done, code := parseFlags(fs, args, stderr); done {
+		return code
+	}
+	opts, err := fl.options(stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "coupa-users serve:", err)
+		return exitUsage
+	}
+	return serve(ctx, fl.addr, opts, stdout, stderr)
+}
+
+// options turns the flags into fake.Options, reading the files they name.
+func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(fl.logLevel)); err != nil {
+		return fake.Options{}, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := fake.Options{
+		Users: fl.users, Seed: fl.seed, StatePath: fl.state, AdminToken: fl.adminToken,
+		DefaultFormat: fl.format, ValidationStatus: fl.validationStatus, CreateStatus: fl.createStatus,
+		StrictReferences: fl.strictReferences, NoAuth: fl.authMode == "off",
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	}
+	if fl.users == 0 {
+		opts.Users = -1 // 0 means the default in Options; the flag's 0 means none
+	}
+	switch fl.authMode {
+	case "on", "off":
+	default:
+		return opts, fmt.Errorf("--auth must be on or off, not %q", fl.authMode)
+	}
+	switch fl.limitOverMax {
+	case "clamp":
+	case "reject":
+		opts.RejectOverLimit = true
+	default:
+		return opts, fmt.Errorf("--limit-over-max must be clamp or reject, not %q", fl.limitOverMax)
+	}
+	loc, err := time.LoadLocation(fl.timezone)
+	if err != nil {
+		return opts, fmt.Errorf("--timezone: %w", err)
+	}
+	opts.Location = loc
+	if fl.fixtures != "" {
+		f, err := os.Open(fl.fixtures)
+		if err != nil {
+			return opts, fmt.Errorf("--fixtures: %w", err)
+		}
+		defer f.Close()
+		if opts.Fixtures, err = fixtures.ReadUsers(f); err != nil {
+			return opts, fmt.Errorf("--fixtures %s: %w", fl.fixtures, err)
+		}
+		switch fl.fixturesMode {
+		case "add":
+		case "replace":
+			opts.ReplaceGenerated = true
+		default:
+			return opts, fmt.Errorf("--fixtures-mode must be add or replace, not %q", fl.fixturesMode)
+		}
+	}
+	opts.Auth, err = fl.authConfigFromFlags()
+	return opts, err
+}
+
+// authConfigFromFlags starts from the defaults (or the config file) and adds the clients and key the flags name.
+// Naming a client or key replaces the default credentials, so that a demo can be locked to its own secrets.
+func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
+	cfg := auth.DefaultConfig()
+	if fl.authConfig != "" {
+		var err error
+		if cfg, err = auth.LoadConfigFile(fl.authConfig); err != nil {
+			return cfg, fmt.Errorf("--auth-config: %w", err)
+		}
+	}
+	custom := fl.clientID != "" || fl.clients != "" || fl.apiKey != ""
+	if custom && fl.authConfig == "" {
+		cfg.Clients, cfg.APIKeys = nil, nil
+	}
+	if (fl.clientID == "") != (fl.clientSecret == "") {
+		return cfg, errors.New("--client-id and --client-secret go together")
+	}
+	if fl.clientID != "" {
+		cfg.Clients = append(cfg.Clients, auth.Client{ID: fl.clientID, Secret: fl.clientSecret,
+			Scopes: []string{auth.ScopeRead, auth.ScopeWrite}})
+	}
+	if fl.clients != "" {
+		more, err := auth.ParseClients(fl.clients)
+		if err != nil {
+			return cfg, fmt.Errorf("--clients: %w", err)
+		}
+		cfg.Clients = append(cfg.Clients, more...)
+	}
+	if fl.apiKey != "" {
+		cfg.APIKeys = append(cfg.APIKeys, auth.APIKey{Key: fl.apiKey})
+	}
+	if fl.tokenTTL != 0 {
+		cfg.TokenTTL = fl.tokenTTL
+	}
+	cfg.InsufficientScopeStatus = fl.scopeStatus
+	return cfg, nil
+}
+
+// serve runs the fake until ctx ends (SIGINT or SIGTERM), then shuts down gracefully and saves the state.
+func serve(ctx context.Context, addr string, opts fake.Options, stdout, stderr io.Writer) int {
+	start := time.Now()
+	f, err := fake.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "coupa-users serve:", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		f.Close()
+		fmt.Fprintln(stderr, "coupa-users serve:", err)
+		return 1
+	}
+	base := "http://" + ln.Addr().String()
+	printBanner(stdout, base, f, time.Since(start))
+	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "coupa-users serve:", err)
+		f.Close()
+		return 1
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "Shutting down...")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = errors.Join(srv.Shutdown(shutdownCtx), f.Close())
+	if err != nil {
+		fmt.Fprintln(stderr, "coupa-users serve:", err)
+		return 1
+	}
+	return 0
+}
+
+func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
+	users, _ := f.Len(context.Background())
+	cfg := f.AuthConfig()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Coupa Users API fake (unofficial) %s, %d users, ready in %s\n\n", versionString(), users, took.Round(time.Millisecond))
+	fmt.Fprintf(&b, "  Base URL:   %s\n", base)
+	fmt.Fprintf(&b, "  Users API:  %s/api/users\n", base)
+	fmt.Fprintf(&b, "  OpenAPI:    %s/openapi.yaml (and /openapi.json)\n", base)
+	fmt.Fprintf(&b, "  Token URL:  %s/oauth2/token\n", base)
+	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
+	b.WriteString("\nCredentials:\n")
+	for _, c := range cfg.Clients {
+		scopes := strings.Join(c.Scopes, " ")
+		if scopes == "" {
+			scopes = auth.ScopeRead + " " + auth.ScopeWrite
+		}
+		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, scopes)
+	}
+	for _, k := range cfg.APIKeys {
+		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", k.Key)
+	}
+	if len(cfg.Clients) > 0 {
+		c := cfg.Clients[0]
+		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s/oauth2/token\n", c.ID, c.Secret, base)
+	}
+	io.WriteString(w, b.String())
+}

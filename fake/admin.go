@@ -1,0 +1,299 @@
+package fake
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/coupa-kit/coupa-users/fixtures"
+)
+
+// AdminPrefix is where the admin surface lives. It is not part of Coupa's API.
+const AdminPrefix = "/_admin"
+
+// MaxAdminBodyBytes bounds admin request bodies (fixture files and states can be large).
+const MaxAdminBodyBytes = 256 << 20
+
+func (f *Fake) adminRoutes(m *mux.Router) {
+	m.Use(f.adminOnly)
+	m.HandleFunc("", f.adminIndex).Methods(http.MethodGet)
+	m.HandleFunc("/", f.adminIndex).Methods(http.MethodGet)
+	m.HandleFunc("/reset", f.adminReset).Methods(http.MethodPost)
+	m.HandleFunc("/users", f.adminLoadUsers).Methods(http.MethodPost)
+	m.HandleFunc("/state", f.adminGetState).Methods(http.MethodGet)
+	m.HandleFunc("/state", f.adminPutState).Methods(http.MethodPut)
+	m.HandleFunc("/faults", f.adminGetFaults).Methods(http.MethodGet)
+	m.HandleFunc("/faults", f.adminPutFaults).Methods(http.MethodPut)
+	m.HandleFunc("/faults", f.adminDeleteFaults).Methods(http.MethodDelete)
+	m.HandleFunc("/clock", f.adminGetClock).Methods(http.MethodGet)
+	m.HandleFunc("/clock", f.adminPutClock).Methods(http.MethodPut)
+	m.HandleFunc("/clock", f.adminDeleteClock).Methods(http.MethodDelete)
+	m.HandleFunc("/clock/advance", f.adminAdvanceClock).Methods(http.MethodPost)
+	m.HandleFunc("/tokens", f.adminToken).Methods(http.MethodPost)
+	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		adminJSON(w, http.StatusNotFound, map[string]any{"error": "no admin endpoint " + r.Method + " " + r.URL.Path})
+	})
+}
+
+// adminOnly lets in loopback callers, and others only with the admin token: the admin surface can erase data.
+func (f *Fake) adminOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f.opts.AdminToken != "" {
+			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if ok && subtle.ConstantTimeCompare([]byte(tok), []byte(f.opts.AdminToken)) == 1 {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		if isLoopback(r.RemoteAddr) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		adminJSON(w, http.StatusForbidden, map[string]any{"error": "the admin surface answers loopback callers, or callers with the admin token"})
+	})
+}
+
+func isLoopback(remote string) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func adminJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func adminError(w http.ResponseWriter, status int, err error) {
+	adminJSON(w, status, map[string]any{"error": err.Error()})
+}
+
+func decodeAdmin(r *http.Request, w http.ResponseWriter, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxAdminBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("invalid JSON body: %w", err)
+	}
+	return nil
+}
+
+func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
+	adminJSON(w, http.StatusOK, map[string]any{
+		"endpoints": []string{
+			"POST   " + AdminPrefix + "/reset            back to the seeded users",
+			"POST   " + AdminPrefix + "/users?mode=add   load fixture users (JSON array or {\"users\":[...]}); mode=replace drops the others",
+			"GET    " + AdminPrefix + "/state            dump every user exactly (ids, timestamps, input-only values)",
+			"PUT    " + AdminPrefix + "/state            restore a dump",
+			"GET|PUT|DELETE " + AdminPrefix + "/faults   latency, jitter, error_rate, error_status, rate_limit, rate, burst",
+			"GET|PUT|DELETE " + AdminPrefix + "/clock    {\"now\":\"2026-01-01T00:00:00Z\",\"frozen\":true}",
+			"POST   " + AdminPrefix + "/clock/advance    {\"by\":\"1h\"}",
+			"POST   " + AdminPrefix + "/tokens           {\"client_id\":\"...\",\"scopes\":[\"core.user.read\"]} mints a token",
+		},
+	})
+}
+
+func (f *Fake) changedByAdmin() {
+	if f.persist != nil {
+		f.persist.changed()
+	}
+}
+
+func (f *Fake) adminReset(w http.ResponseWriter, r *http.Request) {
+	if err := f.Reset(r.Context()); err != nil {
+		adminError(w, http.StatusInternalServerError, err)
+		return
+	}
+	n, _ := f.store.Len(r.Context())
+	adminJSON(w, http.StatusOK, map[string]any{"reset": true, "users": n})
+}
+
+// Reset returns the users to the seeded state (generated users and fixtures given at start).
+func (f *Fake) Reset(ctx context.Context) error {
+	f.seedMu.Lock()
+	seeded := f.seeded
+	f.seedMu.Unlock()
+	if err := f.store.Replace(ctx, seeded); err != nil {
+		return err
+	}
+	f.changedByAdmin()
+	return nil
+}
+
+func (f *Fake) adminLoadUsers(w http.ResponseWriter, r *http.Request) {
+	mode := r.URL.Query().Get("mode")
+	if mode == "" {
+		mode = "add"
+	}
+	if mode != "add" && mode != "replace" {
+		adminError(w, http.StatusBadRequest, fmt.Errorf("mode must be add or replace, not %q", mode))
+		return
+	}
+	users, err := fixtures.ReadUsers(http.MaxBytesReader(w, r.Body, MaxAdminBodyBytes))
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := f.LoadUsers(r.Context(), users, mode == "replace"); err != nil {
+		adminError(w, http.StatusUnprocessableEntity, err)
+		return
+	}
+	n, _ := f.store.Len(r.Context())
+	adminJSON(w, http.StatusOK, map[string]any{"loaded": len(users), "users": n})
+}
+
+// LoadUsers adds fixture users (replace first drops every user but the API users). It is all or nothing: on an
+// error the users are as they were.
+func (f *Fake) LoadUsers(ctx context.Context, users []fixtures.User, replace bool) error {
+	before, err := f.store.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	if replace {
+		var keep = before[:0:0]
+		for _, r := range before {
+			for _, id := range f.apiUsers {
+				if r.ID == id {
+					keep = append(keep, r)
+				}
+			}
+		}
+		if err := f.store.Replace(ctx, keep); err != nil {
+			return err
+		}
+	}
+	if err := f.loadUsers(ctx, users); err != nil {
+		if rerr := f.store.Replace(ctx, before); rerr != nil {
+			return fmt.Errorf("%w (and restoring the previous users failed: %v)", err, rerr)
+		}
+		return err
+	}
+	f.changedByAdmin()
+	return nil
+}
+
+func (f *Fake) adminGetState(w http.ResponseWriter, r *http.Request) {
+	st, err := f.snapshotState(r.Context())
+	if err != nil {
+		adminError(w, http.StatusInternalServerError, err)
+		return
+	}
+	adminJSON(w, http.StatusOK, st)
+}
+
+func (f *Fake) adminPutState(w http.ResponseWriter, r *http.Request) {
+	var st State
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxAdminBodyBytes))
+	if err := dec.Decode(&st); err != nil {
+		adminError(w, http.StatusBadRequest, fmt.Errorf("invalid state: %w", err))
+		return
+	}
+	if err := f.restoreState(r.Context(), &st); err != nil {
+		adminError(w, http.StatusUnprocessableEntity, err)
+		return
+	}
+	f.changedByAdmin()
+	adminJSON(w, http.StatusOK, map[string]any{"restored": len(st.Users)})
+}
+
+func (f *Fake) adminGetFaults(w http.ResponseWriter, r *http.Request) {
+	adminJSON(w, http.StatusOK, f.faults.get())
+}
+
+func (f *Fake) adminPutFaults(w http.ResponseWriter, r *http.Request) {
+	var c FaultConfig
+	if err := decodeAdmin(r, w, &c); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := f.faults.set(c); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	adminJSON(w, http.StatusOK, f.faults.get())
+}
+
+func (f *Fake) adminDeleteFaults(w http.ResponseWriter, r *http.Request) {
+	f.faults.set(FaultConfig{})
+	adminJSON(w, http.StatusOK, f.faults.get())
+}
+
+// SetFaults changes the injected faults (what PUT /_admin/faults does).
+func (f *Fake) SetFaults(c FaultConfig) error { return f.faults.set(c) }
+
+func (f *Fake) clockState() map[string]any {
+	now, frozen, offset := f.clock.State()
+	return map[string]any{"now": now.Format(time.RFC3339Nano), "frozen": frozen, "offset": offset.String()}
+}
+
+func (f *Fake) adminGetClock(w http.ResponseWriter, r *http.Request) {
+	adminJSON(w, http.StatusOK, f.clockState())
+}
+
+func (f *Fake) adminPutClock(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Now    time.Time `json:"now"`
+		Frozen bool      `json:"frozen"`
+	}
+	if err := decodeAdmin(r, w, &body); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	if body.Now.IsZero() {
+		adminError(w, http.StatusBadRequest, fmt.Errorf(`"now" is required (RFC 3339)`))
+		return
+	}
+	f.clock.Set(body.Now, body.Frozen)
+	adminJSON(w, http.StatusOK, f.clockState())
+}
+
+func (f *Fake) adminDeleteClock(w http.ResponseWriter, r *http.Request) {
+	f.clock.Reset()
+	adminJSON(w, http.StatusOK, f.clockState())
+}
+
+func (f *Fake) adminAdvanceClock(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		By Duration `json:"by"`
+	}
+	if err := decodeAdmin(r, w, &body); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	f.clock.Advance(time.Duration(body.By))
+	adminJSON(w, http.StatusOK, f.clockState())
+}
+
+func (f *Fake) adminToken(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ClientID string   `json:"client_id"`
+		Scopes   []string `json:"scopes"`
+	}
+	if err := decodeAdmin(r, w, &body); err != nil && !errors.Is(err, io.EOF) {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	if body.ClientID == "" {
+		body.ClientID = firstClient(f.opts.Auth)
+	}
+	tok, err := f.auth.Issue(body.ClientID, body.Scopes...)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	adminJSON(w, http.StatusOK, tok)
+}

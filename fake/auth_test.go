@@ -1,0 +1,104 @@
+package fake_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/fake/auth"
+)
+
+func token(t *testing.T, s *fake.Server, form url.Values, basic ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/oauth2/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if len(basic) == 2 {
+		req.SetBasicAuth(basic[0], basic[1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+func TestTokenFlowAndScopes(t *testing.T) {
+	clock := fake.NewClock(nil)
+	s := newServer(t, fake.Options{Clock: clock})
+	status, body := token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {"core.user.read"}},
+		auth.DefaultReaderID, auth.DefaultReaderSecret)
+	if status != 200 || body["token_type"] != "bearer" || body["expires_in"] != 86399.0 {
+		t.Fatalf("token: %d %v", status, body)
+	}
+	read := body["access_token"].(string)
+	bearer := header{"Authorization", "Bearer " + read}
+	wantStatus(t, call(t, s, http.MethodGet, "/api/users/5", "", bearer, header{"Accept", "application/json"}), 200)
+	r := call(t, s, http.MethodPost, "/api/users", `{"login":"r","email":"r@x.io","firstname":"r","lastname":"r"}`,
+		bearer, header{"Accept", "application/json"}, header{"Content-Type", "application/json"})
+	wantStatus(t, r, http.StatusForbidden)
+	if !strings.Contains(r.header.Get("WWW-Authenticate"), "insufficient_scope") || len(r.errors(t)) == 0 {
+		t.Errorf("403: %v %s", r.header, r.body)
+	}
+	r = call(t, s, http.MethodPut, "/api/users/5", `{"lastname":"x"}`, bearer, header{"Accept", "application/json"}, header{"Content-Type", "application/json"})
+	wantStatus(t, r, http.StatusForbidden)
+
+	// Form credentials, all scopes by default.
+	status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}, "client_id": {auth.DefaultClientID}, "client_secret": {auth.DefaultClientSecret}})
+	if status != 200 || !strings.Contains(body["scope"].(string), "core.user.write") {
+		t.Fatalf("form token: %d %v", status, body)
+	}
+	// RFC 6749 errors.
+	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}}, auth.DefaultClientID, "wrong"); status != 401 || body["error"] != "invalid_client" {
+		t.Errorf("bad secret: %d %v", status, body)
+	}
+	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {"core.user.write"}}, auth.DefaultReaderID, auth.DefaultReaderSecret); status != 400 || body["error"] != "invalid_scope" {
+		t.Errorf("scope not granted: %d %v", status, body)
+	}
+	if status, body = token(t, s, url.Values{"grant_type": {"password"}}, auth.DefaultClientID, auth.DefaultClientSecret); status != 400 || body["error"] != "unsupported_grant_type" {
+		t.Errorf("grant type: %d %v", status, body)
+	}
+	// Expiry follows the fake's clock.
+	clock.Advance(25 * time.Hour)
+	r = call(t, s, http.MethodGet, "/api/users/5", "", bearer, header{"Accept", "application/json"})
+	wantStatus(t, r, http.StatusUnauthorized)
+}
+
+func TestUnauthenticated(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/api/users", ""}, {"GET", "/api/users/5", ""},
+		{"POST", "/api/users", `{"login":"x"}`}, {"PUT", "/api/users/5", `{"lastname":"x"}`},
+	} {
+		for _, auth := range []header{{"Authorization", ""}, {"Authorization", "Bearer not-a-token"}, {"X-COUPA-API-KEY", "wrong"}} {
+			hs := append(jsonHeaders(), header{"Authorization", ""}, auth)
+			r := call(t, s, c.method, c.path, c.body, hs...)
+			wantStatus(t, r, http.StatusUnauthorized)
+			if len(r.errors(t)) == 0 || r.header.Get("WWW-Authenticate") == "" {
+				t.Errorf("%s %s with %v: %v %s", c.method, c.path, auth, r.header, r.body)
+			}
+		}
+	}
+	// The legacy API key works.
+	r := call(t, s, http.MethodGet, "/api/users/5", "", header{"Authorization", ""}, header{"X-COUPA-API-KEY", auth.DefaultAPIKey}, header{"Accept", "application/json"})
+	wantStatus(t, r, http.StatusOK)
+	// The scope status can be Coupa's other plausible answer.
+	s401 := newServer(t, fake.Options{Auth: auth.Config{Clients: []auth.Client{{ID: "ro", Secret: "s", Scopes: []string{auth.ScopeRead}}}, InsufficientScopeStatus: 401}})
+	tok, err := s401.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = call(t, s401, http.MethodPut, "/api/users/5", `{"lastname":"x"}`, append(jsonHeaders(), header{"Authorization", "Bearer " + tok})...)
+	wantStatus(t, r, http.StatusUnauthorized)
+	// Auth off serves everyone.
+	open := newServer(t, fake.Options{NoAuth: true})
+	wantStatus(t, call(t, open, http.MethodGet, "/api/users/5", "", header{"Authorization", ""}), http.StatusOK)
+}

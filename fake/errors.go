@@ -1,0 +1,49 @@
+package fake
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// apiError is a failed request in Coupa's terms: a status and the messages of Coupa's error body.
+type apiError struct {
+	status   int
+	resource string // the key of the JSON body's errors map ("user")
+	messages []string
+	header   http.Header
+}
+
+func (e *apiError) Error() string {
+	if len(e.messages) > 0 {
+		return strconv.Itoa(e.status) + ": " + e.messages[0]
+	}
+	return strconv.Itoa(e.status)
+}
+
+func newError(status int, messages ...string) *apiError {
+	return &apiError{status: status, resource: "user", messages: messages}
+}
+
+// errorBody renders Coupa's error body: {"errors":{"user":[...]},"warnings":null} in JSON,
+// <errors><error>...</error></errors> in XML.
+func errorBody(f format, e *apiError) []byte {
+	if f == formatJSON {
+		b := []byte(`{"errors":{`)
+		b = appendJSONString(b, e.resource)
+		b = append(b, ":["...)
+		for i, m := range e.messages {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, m)
+		}
+		return append(b, `]},"warnings":null}`...)
+	}
+	b := []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<errors>\n")
+	for _, m := range e.messages {
+		b = append(b, "  <error>"...)
+		b = appendXMLText(b, m)
+		b = append(b, "</error>\n"...)
+	}
+	return append(b, "</errors>\n"...)
+}

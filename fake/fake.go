@@ -1,0 +1,189 @@
+// Package fake is an in-memory, stateful fake of Coupa's Users API (/api/users): create, index, show and update in
+// JSON and Rails-style XML, Coupa's query operators and paging, its error bodies, OAuth2 client credentials and the
+// legacy API key, generated sample data, and an admin surface to reset, seed, inject faults and move the clock.
+//
+// Use it as a server (`coupa-users serve`) or in-process from Go tests with NewServer, in the manner of
+// net/http/httptest. It reads everything it knows of the API from package spec, so a change of the element table
+// changes the fake with it.
+package fake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/fake/catalog"
+	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// Options configure a Fake. The zero value is a usable fake with 100 generated users and the default credentials.
+type Options struct {
+	// Users is how many users to generate (on top of one API user per client); 0 means 100, a negative value none.
+	Users int
+	// Seed makes the generated users the same on every start.
+	Seed int64
+	// Fixtures are users loaded after generation (or instead of it, with ReplaceGenerated).
+	Fixtures []fixtures.User
+	// ReplaceGenerated drops the generated users when Fixtures are given.
+	ReplaceGenerated bool
+	// Auth is the OAuth2 clients and API keys accepted; zero means auth.DefaultConfig().
+	Auth auth.Config
+	// NoAuth serves every request without credentials (for quick experiments).
+	NoAuth bool
+	// AdminToken, when set, lets non-loopback callers use the admin surface with `Authorization: Bearer <token>`.
+	AdminToken string
+	// Clock is the fake's time; nil means a clock following the real time.
+	Clock *Clock
+	// Location renders datetimes; nil means UTC. Coupa renders the instance's time zone, always with an offset.
+	Location *time.Location
+	// DefaultFormat answers requests without Accept; "" means XML, as Coupa does.
+	DefaultFormat string
+	// ValidationStatus is the status of a failed validation: 0 means 400 (Coupa's documentation); 422 is the
+	// Rails habit.
+	ValidationStatus int
+	// CreateStatus is the status of a successful create: 0 means 201 (some Coupa pages say 200).
+	CreateStatus int
+	// RejectOverLimit answers limit > 50 with 400 instead of clamping it to 50.
+	RejectOverLimit bool
+	// StrictReferences makes an unresolvable reference on update an error, as it is on create (Coupa ignores it).
+	StrictReferences bool
+	// StatePath keeps the users in this file across restarts (loaded at start, saved on change and at Close).
+	StatePath string
+	// Logger receives one line per request and the fake's events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Fake is the fake Users API as an http.Handler. Create it with New; it is safe for concurrent use.
+type Fake struct {
+	opts     Options
+	spec     *spec.Spec
+	layout   *store.Layout
+	store    store.Store
+	catalog  *catalog.Catalog
+	auth     *auth.Service
+	clock    *Clock
+	render   *renderer
+	router   routers.Router
+	handler  http.Handler
+	log      *slog.Logger
+	def      format
+	faults   *faults
+	ownedIDs atomic.Int64
+	apiUsers map[string]int64 // client id or API key → the API user acting for it
+
+	specDoc []byte
+
+	seedMu  sync.Mutex
+	seeded  []*store.Record // the seeded state, for reset
+	persist *persister
+}
+
+// New builds a fake and fills it with its users (generated, fixtures, or the saved state).
+func New(opts Options) (*Fake, error) {
+	s, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
+	layout, err := store.NewLayout(s)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := fixtures.LoadReference()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.New(s, ref)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fake{opts: opts, spec: s, layout: layout, catalog: cat, clock: opts.Clock, log: opts.Logger, specDoc: spec.YAML()}
+	if f.clock == nil {
+		f.clock = NewClock(nil)
+	}
+	if f.log == nil {
+		f.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Location == nil {
+		f.opts.Location = time.UTC
+	}
+	f.def = formatXML
+	if opts.DefaultFormat != "" {
+		var ok bool
+		if f.def, ok = parseFormat(opts.DefaultFormat); !ok {
+			return nil, fmt.Errorf("fake: default format %q: use json or xml", opts.DefaultFormat)
+		}
+	}
+	switch opts.ValidationStatus {
+	case 0:
+		f.opts.ValidationStatus = http.StatusBadRequest
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+	default:
+		return nil, fmt.Errorf("fake: validation status %d: use 400 or 422", opts.ValidationStatus)
+	}
+	switch opts.CreateStatus {
+	case 0:
+		f.opts.CreateStatus = http.StatusCreated
+	case http.StatusOK, http.StatusCreated:
+	default:
+		return nil, fmt.Errorf("fake: create status %d: use 200 or 201", opts.CreateStatus)
+	}
+	authCfg := opts.Auth
+	if len(authCfg.Clients) == 0 && len(authCfg.APIKeys) == 0 {
+		authCfg = auth.DefaultConfig()
+		authCfg.InsufficientScopeStatus = opts.Auth.InsufficientScopeStatus
+	}
+	authCfg.Clock = f.clock.Now
+	if f.auth, err = auth.New(authCfg); err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
+	}
+	f.opts.Auth = authCfg
+	f.store = store.NewMemory(layout)
+	f.render = newRenderer(layout, cat, f.store, f.opts.Location)
+	f.faults = newFaults(f.clock)
+	if f.router, err = newValidator(s); err != nil {
+		return nil, err
+	}
+	if err := f.seed(context.Background()); err != nil {
+		return nil, err
+	}
+	if opts.StatePath != "" {
+		if f.persist, err = newPersister(f, opts.StatePath); err != nil {
+			return nil, err
+		}
+	}
+	f.handler = f.routes()
+	return f, nil
+}
+
+// ServeHTTP serves the API, the spec, the health check and the admin surface.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.handler.ServeHTTP(w, r) }
+
+// Clock returns the fake's clock, to move time in tests.
+func (f *Fake) Clock() *Clock { return f.clock }
+
+// Auth returns the fake's credentials service (to mint tokens in-process).
+func (f *Fake) Auth() *auth.Service { return f.auth }
+
+// AuthConfig returns the clients and keys the fake accepts.
+func (f *Fake) AuthConfig() auth.Config { return f.opts.Auth }
+
+// Close saves the state when a state file is configured and stops background work.
+func (f *Fake) Close() error {
+	if f.persist != nil {
+		return f.persist.close()
+	}
+	return nil
+}
+
+// errClosed is returned by operations on a closed fake's background work.
+var errClosed = errors.New("fake: closed")

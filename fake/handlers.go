@@ -1,0 +1,260 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/gorilla/mux"
+
+	"github.com/coupa-kit/coupa-users/fake/query"
+	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/railsxml"
+)
+
+// MaxBodyBytes bounds a request body; a larger one is refused with 413 before it is read whole.
+const MaxBodyBytes = 1 << 20
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// render encodes with a pooled buffer and sends the result.
+func (f *Fake) renderAndSend(w http.ResponseWriter, r *http.Request, status int, fill func(encoder)) {
+	ft := f.responseFormat(r)
+	bp := bufPool.Get().(*[]byte)
+	var enc encoder
+	if ft == formatJSON {
+		enc = newJSONEncoder(*bp)
+	} else {
+		enc = newXMLEncoder(*bp)
+	}
+	fill(enc)
+	out := enc.bytes()
+	f.send(w, r, ft, status, out)
+	*bp = out[:0]
+	if cap(out) <= 1<<20 {
+		bufPool.Put(bp)
+	}
+}
+
+// userID reads the id of /api/users/{id}. Rails answers 404 for an id that is not a number, as for a missing one.
+func (f *Fake) userID(ctx context.Context, r *http.Request) (*store.Record, *apiError) {
+	raw := mux.Vars(r)["id"]
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, notFound(raw)
+	}
+	u, ok, err := f.store.Get(ctx, id)
+	if err != nil {
+		return nil, newError(http.StatusInternalServerError, err.Error())
+	}
+	if !ok {
+		return nil, notFound(raw)
+	}
+	return u, nil
+}
+
+func notFound(id string) *apiError {
+	return newError(http.StatusNotFound, fmt.Sprintf("Couldn't find User with 'id'=%s", id))
+}
+
+func (f *Fake) show(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, perr := f.parseView(r.URL.Query(), false)
+	if perr != nil {
+		f.fail(w, r, perr)
+		return
+	}
+	u, e := f.userID(ctx, r)
+	if e != nil {
+		f.fail(w, r, e)
+		return
+	}
+	f.renderAndSend(w, r, http.StatusOK, func(enc encoder) { f.render.user(ctx, enc, "user", u, v.view) })
+}
+
+func (f *Fake) index(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q, err := query.Options{RejectOverLimit: f.opts.RejectOverLimit}.Parse(r.URL.Query(), f.spec)
+	if err != nil {
+		f.fail(w, r, queryError(err))
+		return
+	}
+	users, err := query.Execute(ctx, f.store, f.layout, q, f.catalog)
+	if err != nil {
+		f.fail(w, r, newError(http.StatusInternalServerError, err.Error()))
+		return
+	}
+	if len(users) == 0 && f.responseFormat(r) == formatXML {
+		f.fail(w, r, newError(http.StatusNotFound, "No results match your search criteria."))
+		return
+	}
+	v := viewOf(q.Shape)
+	f.renderAndSend(w, r, http.StatusOK, func(enc encoder) {
+		enc.openList("users", "user")
+		for _, u := range users {
+			f.render.user(ctx, enc, "", u, v)
+		}
+		enc.closeList()
+	})
+}
+
+func queryError(err error) *apiError {
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return newError(http.StatusBadRequest, qe.Error())
+	}
+	return newError(http.StatusBadRequest, err.Error())
+}
+
+// readBody reads and decodes a user body (JSON or XML) after checking it against the spec.
+func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (map[string]any, *apiError) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, newError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes))
+	}
+	if err != nil {
+		return nil, newError(http.StatusBadRequest, "Could not read the request body: "+err.Error())
+	}
+	bf, ok := bodyFormat(r, data)
+	if !ok {
+		return nil, newError(http.StatusUnsupportedMediaType, "Unsupported Content-Type "+strconv.Quote(r.Header.Get("Content-Type"))+": send application/json or application/xml")
+	}
+	var value any
+	switch bf {
+	case formatJSON:
+		if err := json.Unmarshal(data, &value); err != nil {
+			return nil, newError(f.opts.ValidationStatus, "Malformed JSON in the request body: "+err.Error())
+		}
+	case formatXML:
+		root, v, err := railsxml.Unmarshal(data, f.spec.Schema(schema))
+		if err != nil {
+			return nil, newError(f.opts.ValidationStatus, "Malformed XML in the request body: "+err.Error())
+		}
+		if root != "user" {
+			return nil, newError(f.opts.ValidationStatus, "The XML body's root element must be <user>, not <"+root+">")
+		}
+		value = v
+	}
+	body, ok := value.(map[string]any)
+	if !ok {
+		return nil, newError(f.opts.ValidationStatus, "The request body must be a user object")
+	}
+	if msgs := f.validateBody(r.Context(), r, data, bf); len(msgs) > 0 {
+		return nil, &apiError{status: f.opts.ValidationStatus, resource: "user", messages: msgs}
+	}
+	return body, nil
+}
+
+func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, perr := f.parseView(r.URL.Query(), true)
+	if perr != nil {
+		f.fail(w, r, perr)
+		return
+	}
+	body, e := f.readBody(w, r, "UserCreate")
+	if e != nil {
+		f.fail(w, r, e)
+		return
+	}
+	u, err := f.createUser(ctx, body, f.actorFor(principal(r)), nil)
+	if err != nil {
+		f.fail(w, r, f.writeFailure(err))
+		return
+	}
+	f.respondWritten(w, r, f.opts.CreateStatus, u, v)
+}
+
+func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, perr := f.parseView(r.URL.Query(), true)
+	if perr != nil {
+		f.fail(w, r, perr)
+		return
+	}
+	existing, e := f.userID(ctx, r)
+	if e != nil {
+		f.fail(w, r, e)
+		return
+	}
+	body, e := f.readBody(w, r, "UserUpdate")
+	if e != nil {
+		f.fail(w, r, e)
+		return
+	}
+	u, err := f.updateUser(ctx, existing.ID, body, f.actorFor(principal(r)))
+	if errors.Is(err, store.ErrNotFound) {
+		f.fail(w, r, notFound(strconv.FormatInt(existing.ID, 10)))
+		return
+	}
+	if err != nil {
+		f.fail(w, r, f.writeFailure(err))
+		return
+	}
+	f.respondWritten(w, r, http.StatusOK, u, v)
+}
+
+func (f *Fake) writeFailure(err error) *apiError {
+	var we *writeError
+	if errors.As(err, &we) {
+		return &apiError{status: f.opts.ValidationStatus, resource: "user", messages: we.messages}
+	}
+	return newError(http.StatusInternalServerError, err.Error())
+}
+
+// respondWritten answers a create or update: the user, its projection, or nothing for return_object=none.
+func (f *Fake) respondWritten(w http.ResponseWriter, r *http.Request, status int, u *store.Record, v writeView) {
+	if f.persist != nil {
+		f.persist.changed()
+	}
+	if v.none {
+		f.send(w, r, f.responseFormat(r), status, []byte{})
+		return
+	}
+	f.renderAndSend(w, r, status, func(enc encoder) { f.render.user(r.Context(), enc, "user", u, v.view) })
+}
+
+func (f *Fake) serveSpecYAML(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(f.specYAML())
+}
+
+func (f *Fake) serveSpecJSON(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(f.spec.JSON())
+}
+
+func (f *Fake) health(w http.ResponseWriter, r *http.Request) {
+	n, err := f.store.Len(r.Context())
+	status, state := http.StatusOK, "ok"
+	if err != nil {
+		status, state = http.StatusServiceUnavailable, err.Error()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"status": state, "users": n})
+}
+
+// writeView is the projection of a create or update response; none answers an empty body.
+type writeView struct {
+	view
+	none bool
+}
+
+// parseView reads `fields` and `return_object` for show (write false), create and update.
+func (f *Fake) parseView(values url.Values, write bool) (writeView, *apiError) {
+	sh, err := query.ParseShape(values, f.spec, write)
+	if err != nil {
+		return writeView{}, queryError(err)
+	}
+	return writeView{view: viewOf(sh), none: sh.Return == query.ReturnNone}, nil
+}
+
+func (f *Fake) specYAML() []byte { return f.specDoc }

@@ -1,0 +1,288 @@
+package query
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// ReturnObject is the `return_object` parameter: how much of each user a response carries.
+type ReturnObject string
+
+// The values of `return_object`. ReturnFull is its absence.
+const (
+	ReturnFull    ReturnObject = ""
+	ReturnLimited ReturnObject = "limited" // ids only
+	ReturnShallow ReturnObject = "shallow" // associations reduced to id and natural keys
+	ReturnNone    ReturnObject = "none"    // an empty body: create and update only
+)
+
+// Shape is what a response renders of each user: `fields` or `return_object`, never both (what Coupa makes of the
+// pair is unknown, and a client sending both has a bug worth telling about).
+type Shape struct {
+	// Fields restricts the rendering to the listed fields; nil renders everything.
+	Fields *Projection
+	Return ReturnObject
+}
+
+// Projection is a parsed `fields` list: the user's elements to render or, nested, an association's fields. A nil
+// *Projection means "everything", so renderers can pass Sub's result down without checking.
+type Projection struct {
+	// Items are in the order the client listed them (renderers keep the spec's order; Items keep the client's for
+	// messages and tests).
+	Items []Item
+}
+
+// Item is one entry of a Projection.
+type Item struct {
+	// Name is the element or field, hyphenated as the API spells it.
+	Name string
+	// Fields restricts an association to some of its fields; nil for a scalar, or for an association named bare
+	// ("roles"), which renders in full.
+	Fields *Projection
+}
+
+// Has reports whether the projection renders name; a nil projection renders everything.
+func (p *Projection) Has(name string) bool {
+	if p == nil {
+		return true
+	}
+	return p.item(name) != nil
+}
+
+// Sub returns the projection for an association's fields: nil (everything) when p is nil or the association was
+// named bare.
+func (p *Projection) Sub(name string) *Projection {
+	if p == nil {
+		return nil
+	}
+	if it := p.item(name); it != nil {
+		return it.Fields
+	}
+	return nil
+}
+
+func (p *Projection) item(name string) *Item {
+	for i := range p.Items {
+		if p.Items[i].Name == name {
+			return &p.Items[i]
+		}
+	}
+	return nil
+}
+
+// ParseShape reads `fields` and `return_object`, for index and show (write false) and for create and update (write
+// true, where `return_object=none` is allowed). It ignores every other parameter: which others an operation accepts
+// is the caller's business.
+func ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
+	var sh Shape
+	if vals := values["return_object"]; len(vals) > 0 {
+		v, err := single("return_object", vals)
+		if err != nil {
+			return Shape{}, err
+		}
+		switch r := ReturnObject(v); r {
+		case ReturnLimited, ReturnShallow:
+			sh.Return = r
+		case ReturnNone:
+			if !write {
+				return Shape{}, errorf("return_object", "return_object=none applies only to create and update; "+
+					"use limited or shallow")
+			}
+			sh.Return = r
+		default:
+			use := "limited or shallow"
+			if write {
+				use = "limited, shallow or none"
+			}
+			return Shape{}, errorf("return_object", "return_object must be %s, not %s", use, quote(v))
+		}
+	}
+	if vals := values["fields"]; len(vals) > 0 {
+		v, err := single("fields", vals)
+		if err != nil {
+			return Shape{}, err
+		}
+		if sh.Return != ReturnFull {
+			return Shape{}, errorf("fields", "Use either 'fields' or 'return_object', not both")
+		}
+		if sh.Fields, err = ParseFields(v, s); err != nil {
+			return Shape{}, err
+		}
+	}
+	return sh, nil
+}
+
+// fieldsExample is the form shown when `fields` is not what it should be.
+const fieldsExample = `["id","login",{"roles":["id","name"]}]`
+
+// ParseFields reads the JSON of a `fields` parameter (already URL-decoded). Names are checked against the user's
+// returned elements and, nested, against the associated object's fields, with dashes or underscores. A name listed
+// twice is kept once; nested lists given twice for the same association are merged.
+func ParseFields(raw string, s *spec.Spec) (*Projection, error) {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, jsonError(err)
+	}
+	if tok != json.Delim('[') {
+		return nil, errorf("fields", "'fields' must be a JSON array such as %s", fieldsExample)
+	}
+	p, err := parseList(dec, userLevel{s}, "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = errors.New("unexpected data after the array")
+		}
+		return nil, jsonError(err)
+	}
+	return p, nil
+}
+
+func jsonError(err error) *Error {
+	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = errors.New("unexpected end of JSON input")
+	}
+	return errorf("fields", "Invalid JSON in 'fields': %v", err)
+}
+
+// level is where names in a `fields` list are looked up: the user, or an associated object.
+type level interface {
+	// resolve returns the name as the API spells it, and the level of its fields for an association (nil for a
+	// scalar); a non-nil error for a name that is unknown or not returned here.
+	resolve(name, where string) (string, level, error)
+}
+
+type userLevel struct{ s *spec.Spec }
+
+func (u userLevel) resolve(name, _ string) (string, level, error) {
+	e := u.s.Element(name)
+	switch {
+	case e == nil:
+		return "", nil, errorf("fields", "Unknown field %s in 'fields'", quote(name))
+	case !e.Out:
+		return "", nil, errorf("fields", "Field '%s' is never returned, so 'fields' cannot name it", e.Name)
+	case e.Kind == spec.KindObject:
+		return e.Name, objectLevel{u.s, u.s.Objects[e.Object]}, nil
+	}
+	return e.Name, nil, nil
+}
+
+type objectLevel struct {
+	s  *spec.Spec
+	ob *spec.Object
+}
+
+func (o objectLevel) resolve(name, where string) (string, level, error) {
+	f := o.ob.Field(name)
+	if f == nil {
+		return "", nil, errorf("fields", "Unknown field %s of '%s' in 'fields'", quote(name), where)
+	}
+	if f.Kind == spec.KindObject {
+		if nested := o.s.Objects[f.Object]; nested != nil {
+			return f.Name, objectLevel{o.s, nested}, nil
+		}
+	}
+	return f.Name, nil, nil
+}
+
+// parseList reads the rest of a list whose '[' has been read: strings, and objects mapping associations to lists.
+func parseList(dec *json.Decoder, lv level, where string) (*Projection, error) {
+	p := &Projection{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, jsonError(err)
+		}
+		switch t := tok.(type) {
+		case string:
+			name, _, err := lv.resolve(t, where)
+			if err != nil {
+				return nil, err
+			}
+			p.add(Item{Name: name})
+		case json.Delim:
+			if t != '{' {
+				return nil, errorf("fields", "A list inside 'fields' must be keyed by its association, as in %s",
+					fieldsExample)
+			}
+			if err := parseObject(dec, lv, where, p); err != nil {
+				return nil, err
+			}
+		default:
+			shown, _ := json.Marshal(t)
+			return nil, errorf("fields", "'fields' lists names as strings, not %s; for example %s", shown, fieldsExample)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']'
+		return nil, jsonError(err)
+	}
+	if len(p.Items) == 0 {
+		if where == "" {
+			return nil, errorf("fields", "'fields' lists no fields; for example %s", fieldsExample)
+		}
+		return nil, errorf("fields", "The list of fields of '%s' in 'fields' is empty", where)
+	}
+	return p, nil
+}
+
+// parseObject reads the rest of `{"roles":["id","name"], ...}` whose '{' has been read.
+func parseObject(dec *json.Decoder, lv level, where string, p *Projection) error {
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return jsonError(err)
+		}
+		key, _ := tok.(string) // object keys are always strings
+		name, sub, err := lv.resolve(key, where)
+		if err != nil {
+			return err
+		}
+		if sub == nil {
+			return errorf("fields", "'%s' is not an association, so 'fields' cannot list fields inside it", name)
+		}
+		tok, err = dec.Token()
+		if err != nil {
+			return jsonError(err)
+		}
+		if tok != json.Delim('[') {
+			return errorf("fields", "The fields of '%s' must be a JSON array, as in %s", name, fieldsExample)
+		}
+		path := name
+		if where != "" {
+			path = where + "." + name
+		}
+		fields, err := parseList(dec, sub, path)
+		if err != nil {
+			return err
+		}
+		p.add(Item{Name: name, Fields: fields})
+	}
+	if _, err := dec.Token(); err != nil { // the closing '}'
+		return jsonError(err)
+	}
+	return nil
+}
+
+// add merges an item into the projection: a bare association means all its fields, which wins over any list.
+func (p *Projection) add(it Item) {
+	old := p.item(it.Name)
+	switch {
+	case old == nil:
+		p.Items = append(p.Items, it)
+	case old.Fields == nil:
+	case it.Fields == nil:
+		old.Fields = nil
+	default:
+		for _, sub := range it.Fields.Items {
+			old.Fields.add(sub)
+		}
+	}
+}

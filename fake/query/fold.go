@@ -1,0 +1,330 @@
+package query
+
+import (
+	"cmp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Coupa compares strings under MySQL's case-insensitive collation. The fake folds case rune by rune (Unicode simple
+// case folding, so "K" matches the Kelvin sign and "ſ" matches "s") and compares the folded runes by code point;
+// accents still differ ("é" ≠ "e") and trailing spaces count, where MySQL's collations may ignore both. Every helper
+// has an ASCII fast path that allocates nothing and falls back to the rune path at the first non-ASCII byte, because
+// a full scan runs one of these on every user.
+
+// lowerASCII maps each byte to its ASCII lower case (other bytes unchanged).
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// canon is the representative of a rune's case-folding class.
+func canon(r rune) rune {
+	if r < utf8.RuneSelf {
+		return rune(lowerASCII[r])
+	}
+	return unicode.ToLower(unicode.ToUpper(r))
+}
+
+// decodeFold returns the folded first rune of s and its size. An invalid byte becomes a negative rune of its own
+// (byte order kept, below every valid rune), so that two different invalid bytes never compare equal.
+func decodeFold(s string) (rune, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n <= 1 {
+		if n == 0 {
+			return 0, 0
+		}
+		return rune(s[0]) - 256, 1
+	}
+	return canon(r), n
+}
+
+// decodeLastFold is decodeFold for the last rune of s.
+func decodeLastFold(s string) (rune, int) {
+	r, n := utf8.DecodeLastRuneInString(s)
+	if r == utf8.RuneError && n <= 1 {
+		if n == 0 {
+			return 0, 0
+		}
+		return rune(s[len(s)-1]) - 256, 1
+	}
+	return canon(r), n
+}
+
+// compareFold orders a and b case-insensitively: negative, zero or positive.
+func compareFold(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		x, y := a[i], b[i]
+		if x|y >= utf8.RuneSelf {
+			return compareRunesFold(a[i:], b[i:])
+		}
+		if x != y {
+			if x, y = lowerASCII[x], lowerASCII[y]; x != y {
+				return cmp.Compare(x, y)
+			}
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func compareRunesFold(a, b string) int {
+	for a != "" && b != "" {
+		x, n := decodeFold(a)
+		y, m := decodeFold(b)
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+		a, b = a[n:], b[m:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// pattern is the needle of contains, starts_with and ends_with, folded once per query.
+type pattern struct {
+	runes []rune // folded
+	ascii string // the folded needle as bytes, when every folded rune is ASCII
+	isASC bool
+	// direct: the needle is ASCII, not empty, and no non-ASCII rune folds to its first byte, so a match can start
+	// only at that byte in either case (lo, up), whatever else the text holds.
+	direct bool
+	lo, up byte
+}
+
+func newPattern(s string) pattern {
+	var p pattern
+	for s != "" {
+		r, n := decodeFold(s)
+		p.runes = append(p.runes, r)
+		s = s[n:]
+	}
+	p.isASC = true
+	b := make([]byte, 0, len(p.runes))
+	for _, r := range p.runes {
+		if r < 0 || r >= utf8.RuneSelf {
+			p.isASC = false
+			break
+		}
+		b = append(b, byte(r))
+	}
+	if p.isASC {
+		p.ascii = string(b)
+	}
+	if p.isASC && p.ascii != "" && !asciiTwins[p.ascii[0]] {
+		p.direct = true
+		p.lo, p.up = p.ascii[0], p.ascii[0]
+		if 'a' <= p.lo && p.lo <= 'z' {
+			p.up = p.lo - ('a' - 'A')
+		}
+	}
+	return p
+}
+
+// in reports whether the needle occurs in h.
+func (p *pattern) in(h string) bool {
+	switch {
+	case p.direct:
+		return p.index(h) >= 0
+	case !p.isASC:
+		// ASCII folds to ASCII, so a needle with other runes cannot occur in ASCII text.
+		return !isASCII(h) && p.runesIn(h)
+	case p.ascii == "":
+		return true
+	case isASCII(h):
+		return p.index(h) >= 0
+	}
+	return p.runesIn(h)
+}
+
+// asciiTwins are the ASCII letters a non-ASCII rune also folds to: k (the Kelvin sign), s (ſ), i (ı, İ).
+// TestASCIITwins checks the list against the Unicode tables.
+var asciiTwins = [128]bool{'k': true, 's': true, 'i': true}
+
+// isASCII reports whether s is all ASCII, eight bytes at a time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if (s[i]|s[i+1]|s[i+2]|s[i+3]|s[i+4]|s[i+5]|s[i+6]|s[i+7])&0x80 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0x80 != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// index finds the needle in h, where a match can only start at an ASCII byte equal to the needle's first in either
+// case (p.direct, or h all ASCII). Candidates are found with strings.IndexByte (vectorised) for both cases, and only
+// they are compared: byte by byte while h is ASCII, rune by rune from its first other byte.
+func (p *pattern) index(h string) int {
+	nd := p.ascii
+	if len(h) < len(nd) {
+		return -1
+	}
+	lo, up := p.lo, p.up
+	if !p.direct {
+		lo = nd[0]
+		up = lo
+		if 'a' <= lo && lo <= 'z' {
+			up = lo - ('a' - 'A')
+		}
+	}
+	window := h[:len(h)-len(nd)+1] // a match takes at least one byte per needle rune, so it starts in here
+	nextLo, nextUp := nextByte(window, 0, lo), len(window)
+	if up != lo {
+		nextUp = nextByte(window, 0, up)
+	}
+	for {
+		j := min(nextLo, nextUp)
+		if j >= len(window) {
+			return -1
+		}
+		if matchAt(h[j:], nd, p.runes) {
+			return j
+		}
+		if j == nextLo {
+			nextLo = nextByte(window, j+1, lo)
+		} else {
+			nextUp = nextByte(window, j+1, up)
+		}
+	}
+}
+
+// matchAt reports whether h starts with the needle (nd as lower-case ASCII, runes folded).
+func matchAt(h, nd string, runes []rune) bool {
+	for i := 0; i < len(nd); i++ {
+		b := h[i]
+		if b >= utf8.RuneSelf {
+			return runesPrefix(h, runes)
+		}
+		if lowerASCII[b] != nd[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// nextByte is the index of c in s at or after from, or len(s).
+func nextByte(s string, from int, c byte) int {
+	if k := strings.IndexByte(s[from:], c); k >= 0 {
+		return from + k
+	}
+	return len(s)
+}
+
+// runesIn is the general search: at every rune of h that folds to the needle's first rune, compare the rest.
+func (p *pattern) runesIn(h string) bool {
+	if len(p.runes) == 0 {
+		return true
+	}
+	first := p.runes[0]
+	for h != "" {
+		var r rune
+		n := 1
+		if b := h[0]; b < utf8.RuneSelf {
+			r = rune(lowerASCII[b])
+		} else {
+			r, n = decodeFold(h)
+		}
+		if r == first && runesPrefix(h[n:], p.runes[1:]) {
+			return true
+		}
+		h = h[n:]
+	}
+	return false
+}
+
+// prefixOf reports whether h starts with the needle.
+func (p *pattern) prefixOf(h string) bool {
+	if !p.isASC {
+		return runesPrefix(h, p.runes)
+	}
+	nd := p.ascii
+	if len(h) < len(nd) {
+		return false
+	}
+	for i := 0; i < len(nd); i++ {
+		b := h[i]
+		if b >= utf8.RuneSelf {
+			return runesPrefix(h, p.runes)
+		}
+		if lowerASCII[b] != nd[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// suffixOf reports whether h ends with the needle.
+func (p *pattern) suffixOf(h string) bool {
+	if !p.isASC {
+		return runesSuffix(h, p.runes)
+	}
+	nd := p.ascii
+	if len(h) < len(nd) {
+		return false
+	}
+	for i := 1; i <= len(nd); i++ {
+		b := h[len(h)-i]
+		if b >= utf8.RuneSelf {
+			return runesSuffix(h, p.runes)
+		}
+		if lowerASCII[b] != nd[len(nd)-i] {
+			return false
+		}
+	}
+	return true
+}
+
+func runesPrefix(h string, runes []rune) bool {
+	for _, r := range runes {
+		x, n := decodeFold(h)
+		if n == 0 || x != r {
+			return false
+		}
+		h = h[n:]
+	}
+	return true
+}
+
+func runesSuffix(h string, runes []rune) bool {
+	for i := len(runes) - 1; i >= 0; i-- {
+		x, n := decodeLastFold(h)
+		if n == 0 || x != runes[i] {
+			return false
+		}
+		h = h[:len(h)-n]
+	}
+	return true
+}
+
+// foldKey appends to dst a key equal for two strings exactly when compareFold says they are equal: each folded rune
+// as four bytes, so no two rune sequences share a key. ok is false when the key would not fit in dst's capacity
+// (callers use a stack buffer and fall back to comparing).
+func foldKey(dst []byte, s string) (key []byte, ok bool) {
+	for s != "" {
+		if len(dst)+4 > cap(dst) {
+			return dst, false
+		}
+		var r rune
+		n := 1
+		if b := s[0]; b < utf8.RuneSelf {
+			r = rune(lowerASCII[b])
+		} else {
+			r, n = decodeFold(s)
+		}
+		u := uint32(r)
+		dst = append(dst, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+		s = s[n:]
+	}
+	return dst, true
+}

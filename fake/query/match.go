@@ -1,0 +1,327 @@
+package query
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// The tests below are a condition's comparison on one value of its kind, with SQL's null semantics: a null matches
+// nothing but `blank=true` (`not_eq` and `not_in` included), and a blank string is a null or an empty one. They are
+// built once per query and allocate nothing per value, because a full scan runs them on every user.
+
+// strTest compares strings case-insensitively, ordering included.
+type strTest struct {
+	op    Op
+	vals  []string
+	pat   pattern             // contains, starts_with, ends_with
+	set   map[string]struct{} // in, not_in with many values: by foldKey
+	blank bool
+}
+
+// The longest value looked up in an in/not_in set (longer ones are compared one by one), and the list length from
+// which a set pays.
+const (
+	setKeyRunes = 64
+	setMinSize  = 16
+)
+
+func newStrTest(op Op, vals []any) (*strTest, error) {
+	t := &strTest{op: op}
+	if op == Blank {
+		t.blank = vals[0].(bool)
+		return t, nil
+	}
+	for _, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("query: %T value for a string condition", v)
+		}
+		t.vals = append(t.vals, s)
+	}
+	if len(t.vals) == 0 {
+		return nil, fmt.Errorf("query: no value for %s", op)
+	}
+	t.pat = newPattern(t.vals[0])
+	if (op == In || op == NotIn) && len(t.vals) >= setMinSize {
+		t.set = make(map[string]struct{}, len(t.vals))
+		for _, v := range t.vals {
+			key, _ := foldKey(make([]byte, 0, 4*len(v)), v)
+			t.set[string(key)] = struct{}{}
+		}
+	}
+	return t, nil
+}
+
+// in reports whether s equals one of the values.
+func (t *strTest) in(s string) bool {
+	if t.set != nil {
+		var buf [4 * setKeyRunes]byte
+		if key, ok := foldKey(buf[:0], s); ok {
+			_, found := t.set[string(key)] // no allocation: the compiler looks up without copying
+			return found
+		}
+	}
+	for _, v := range t.vals {
+		if compareFold(s, v) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *strTest) test(s string, null bool) bool {
+	if t.op == Blank {
+		return (null || s == "") == t.blank
+	}
+	if null {
+		return false
+	}
+	switch t.op {
+	case Eq:
+		return compareFold(s, t.vals[0]) == 0
+	case NotEq:
+		return compareFold(s, t.vals[0]) != 0
+	case Contains:
+		return t.pat.in(s)
+	case StartsWith:
+		return t.pat.prefixOf(s)
+	case EndsWith:
+		return t.pat.suffixOf(s)
+	case Gt:
+		return compareFold(s, t.vals[0]) > 0
+	case Lt:
+		return compareFold(s, t.vals[0]) < 0
+	case GtOrEq:
+		return compareFold(s, t.vals[0]) >= 0
+	case LtOrEq:
+		return compareFold(s, t.vals[0]) <= 0
+	case In:
+		return t.in(s)
+	case NotIn:
+		return !t.in(s)
+	}
+	return false
+}
+
+// numTest compares integers, and booleans (0, 1) and datetimes (Unix microseconds) as integers.
+type numTest struct {
+	op    Op
+	vals  []int64
+	blank bool
+}
+
+func newNumTest(op Op, vals []any) (*numTest, error) {
+	t := &numTest{op: op}
+	if op == Blank {
+		t.blank = vals[0].(bool)
+		return t, nil
+	}
+	for _, v := range vals {
+		n, ok := asNumber(v)
+		if !ok {
+			return nil, fmt.Errorf("query: %T value for a numeric condition", v)
+		}
+		t.vals = append(t.vals, n)
+	}
+	if len(t.vals) == 0 {
+		return nil, fmt.Errorf("query: no value for %s", op)
+	}
+	return t, nil
+}
+
+// asNumber turns a parsed condition value into the integer numTest compares.
+func asNumber(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int64:
+		return v, true
+	case bool:
+		if v {
+			return 1, true
+		}
+		return 0, true
+	case time.Time:
+		return v.UnixMicro(), true
+	}
+	return 0, false
+}
+
+func (t *numTest) test(v int64, null bool) bool {
+	if t.op == Blank {
+		return null == t.blank
+	}
+	if null {
+		return false
+	}
+	switch t.op {
+	case Eq:
+		return v == t.vals[0]
+	case NotEq:
+		return v != t.vals[0]
+	case Gt:
+		return v > t.vals[0]
+	case Lt:
+		return v < t.vals[0]
+	case GtOrEq:
+		return v >= t.vals[0]
+	case LtOrEq:
+		return v <= t.vals[0]
+	case In, NotIn:
+		for _, x := range t.vals {
+			if v == x {
+				return t.op == In
+			}
+		}
+		return t.op == NotIn
+	}
+	return false
+}
+
+// decTest compares decimals (money) numerically: "1000.0" equals "1000.00".
+type decTest struct {
+	op    Op
+	vals  []*big.Rat
+	blank bool
+}
+
+func newDecTest(op Op, vals []any) (*decTest, error) {
+	t := &decTest{op: op}
+	if op == Blank {
+		t.blank = vals[0].(bool)
+		return t, nil
+	}
+	for _, v := range vals {
+		d, ok := v.(*big.Rat)
+		if !ok {
+			return nil, fmt.Errorf("query: %T value for a decimal condition", v)
+		}
+		t.vals = append(t.vals, d)
+	}
+	if len(t.vals) == 0 {
+		return nil, fmt.Errorf("query: no value for %s", op)
+	}
+	return t, nil
+}
+
+// test compares v; nil is null.
+func (t *decTest) test(v *big.Rat) bool {
+	if t.op == Blank {
+		return (v == nil) == t.blank
+	}
+	if v == nil {
+		return false
+	}
+	switch t.op {
+	case Eq:
+		return v.Cmp(t.vals[0]) == 0
+	case NotEq:
+		return v.Cmp(t.vals[0]) != 0
+	case Gt:
+		return v.Cmp(t.vals[0]) > 0
+	case Lt:
+		return v.Cmp(t.vals[0]) < 0
+	case GtOrEq:
+		return v.Cmp(t.vals[0]) >= 0
+	case LtOrEq:
+		return v.Cmp(t.vals[0]) <= 0
+	case In, NotIn:
+		for _, x := range t.vals {
+			if v.Cmp(x) == 0 {
+				return t.op == In
+			}
+		}
+		return t.op == NotIn
+	}
+	return false
+}
+
+// valueTest is a test on a loosely typed value, as catalog objects and owned objects hold them: string, int64,
+// float64, bool, time.Time or nil. A value of a type the kind does not expect counts as null.
+type valueTest func(v any) bool
+
+func newValueTest(kind spec.Kind, op Op, vals []any) (valueTest, error) {
+	switch kind {
+	case spec.KindString:
+		t, err := newStrTest(op, vals)
+		if err != nil {
+			return nil, err
+		}
+		return func(v any) bool { s, ok := v.(string); return t.test(s, !ok) }, nil
+	case spec.KindDecimal:
+		t, err := newDecTest(op, vals)
+		if err != nil {
+			return nil, err
+		}
+		return func(v any) bool { return t.test(toDecimal(v)) }, nil
+	case spec.KindInteger, spec.KindBoolean, spec.KindDateTime:
+		t, err := newNumTest(op, vals)
+		if err != nil {
+			return nil, err
+		}
+		return func(v any) bool { n, ok := toNumber(kind, v); return t.test(n, !ok) }, nil
+	}
+	return nil, fmt.Errorf("query: no comparison for %v values", kind)
+}
+
+// toNumber reads a loosely typed value as numTest compares it; ok is false for null or a value of another type.
+func toNumber(kind spec.Kind, v any) (int64, bool) {
+	switch kind {
+	case spec.KindInteger:
+		switch v := v.(type) {
+		case int64:
+			return v, true
+		case int:
+			return int64(v), true
+		case float64:
+			if v == math.Trunc(v) && math.Abs(v) < 1<<63 {
+				return int64(v), true
+			}
+		case json.Number:
+			n, err := v.Int64()
+			return n, err == nil
+		}
+	case spec.KindBoolean:
+		if b, ok := v.(bool); ok {
+			return asNumber(b)
+		}
+	case spec.KindDateTime:
+		switch v := v.(type) {
+		case time.Time:
+			return v.UnixMicro(), true
+		case string:
+			if t, ok := parseTime(v); ok {
+				return t.UnixMicro(), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// toDecimal reads a loosely typed money value: a string as Coupa renders it ("1000.00"), or a number. nil for null
+// or anything else.
+func toDecimal(v any) *big.Rat {
+	switch v := v.(type) {
+	case string:
+		d, _ := parseDecimal(v)
+		return d
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil
+		}
+		d, _ := new(big.Rat).SetString(strconv.FormatFloat(v, 'f', -1, 64))
+		return d
+	case int64:
+		return new(big.Rat).SetInt64(v)
+	case int:
+		return new(big.Rat).SetInt64(int64(v))
+	case json.Number:
+		d, _ := parseDecimal(v.String())
+		return d
+	}
+	return nil
+}

@@ -1,0 +1,246 @@
+package fake
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/fake/catalog"
+	"github.com/coupa-kit/coupa-users/fake/query"
+	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// view says how much of a user to render: everything, ids only (return_object=limited), associations reduced to
+// their id and natural keys (shallow), or only the named fields (fields=[...]).
+type view struct {
+	limited bool
+	shallow bool
+	fields  *query.Projection // nil: every field
+}
+
+// viewOf turns a parsed `fields`/`return_object` into a view.
+func viewOf(sh query.Shape) view {
+	return view{limited: sh.Return == query.ReturnLimited, shallow: sh.Return == query.ReturnShallow, fields: sh.Fields}
+}
+
+// renderer renders users; it resolves associations through the catalog and, for users referring to users, the
+// store (outside any scan).
+type renderer struct {
+	layout  *store.Layout
+	catalog *catalog.Catalog
+	store   store.Store
+	loc     *time.Location
+	// outs are the user's output elements with their slots, and refFields the elements a user reference shows,
+	// looked up once: rendering is the hot path of show and index.
+	outs      []placed
+	refFields []placed
+	// jsonCache holds the JSON of catalog objects (immutable), full and shallow, keyed by cacheKey.
+	jsonCache sync.Map
+	// cache holds the full JSON of recently rendered users.
+	cache *userCache
+}
+
+// placed is an element and where it lives in a record.
+type placed struct {
+	el   *spec.Element
+	slot store.Slot
+}
+
+type cacheKey struct {
+	entry   *catalog.Entry
+	shallow bool
+}
+
+func newRenderer(layout *store.Layout, cat *catalog.Catalog, st store.Store, loc *time.Location) *renderer {
+	rd := &renderer{layout: layout, catalog: cat, store: st, loc: loc, cache: newUserCache(defaultUserCacheBytes)}
+	for _, e := range layout.Elements {
+		if e.Out {
+			s, _ := layout.Slot(e.Name)
+			rd.outs = append(rd.outs, placed{e, s})
+		}
+	}
+	for _, f := range layout.Object("UserRef").Fields {
+		if e := layout.Element(f.Name); e != nil {
+			s, _ := layout.Slot(e.Name)
+			rd.refFields = append(rd.refFields, placed{e, s})
+		}
+	}
+	return rd
+}
+
+func (rd *renderer) user(ctx context.Context, enc encoder, name string, r *store.Record, v view) {
+	if je, ok := enc.(*jsonEncoder); ok && v == (view{}) && je.depth <= 1 {
+		rd.fullJSON(ctx, je, r)
+		return
+	}
+	rd.render(ctx, enc, name, r, v)
+}
+
+// render renders a user without the cache.
+func (rd *renderer) render(ctx context.Context, enc encoder, name string, r *store.Record, v view) {
+	enc.open(name)
+	for _, p := range rd.outs {
+		e := p.el
+		if v.limited && e.Name != "id" {
+			continue
+		}
+		if !v.fields.Has(e.Name) {
+			continue
+		}
+		rd.element(ctx, enc, r, p, v.shallow, v.fields.Sub(e.Name))
+	}
+	enc.close()
+}
+
+func (rd *renderer) element(ctx context.Context, enc encoder, r *store.Record, p placed, shallow bool, sub *query.Projection) {
+	e, s := p.el, p.slot
+	if e.List {
+		enc.openList(e.Name, rd.layout.Object(e.Object).XMLName)
+		for _, id := range r.ListIDs(s) {
+			rd.object(ctx, enc, "", e.Object, id, shallow, sub)
+		}
+		enc.closeList()
+		return
+	}
+	if r.IsNull(s) {
+		if e.Kind == spec.KindObject {
+			enc.null(e.Name, "")
+		} else {
+			enc.null(e.Name, e.XMLType)
+		}
+		return
+	}
+	switch e.Kind {
+	case spec.KindString, spec.KindDecimal:
+		if e.XMLType != "" {
+			enc.typed(e.Name, e.XMLType, r.String(s))
+		} else {
+			enc.str(e.Name, r.String(s))
+		}
+	case spec.KindInteger:
+		enc.typed(e.Name, "integer", strconv.FormatInt(r.Integer(s), 10))
+	case spec.KindBoolean:
+		enc.typed(e.Name, "boolean", strconv.FormatBool(r.Boolean(s)))
+	case spec.KindDateTime:
+		enc.typed(e.Name, "dateTime", formatTime(r.TimeOf(s), rd.loc))
+	case spec.KindObject:
+		if s.Owned() {
+			rd.owned(enc, e.Name, rd.layout.Object(e.Object), r.OwnedOf(s), sub)
+			return
+		}
+		rd.object(ctx, enc, e.Name, e.Object, r.RefID(s), shallow, sub)
+	}
+}
+
+// object renders one associated object by id; a reference that no longer resolves renders as null.
+func (rd *renderer) object(ctx context.Context, enc encoder, name, object string, id int64, shallow bool, sub *query.Projection) {
+	ob := rd.layout.Object(object)
+	if object == "UserRef" {
+		u, ok, err := rd.store.Get(ctx, id)
+		if err != nil || !ok {
+			enc.null(name, "")
+			return
+		}
+		enc.open(name)
+		for _, p := range rd.refFields {
+			if !sub.Has(p.el.Name) || (shallow && !isKey(ob, p.el.Name)) {
+				continue
+			}
+			rd.element(ctx, enc, u, p, true, nil)
+		}
+		enc.close()
+		return
+	}
+	entry := rd.catalog.Get(object, id)
+	if entry == nil {
+		enc.null(name, "")
+		return
+	}
+	if je, ok := enc.(*jsonEncoder); ok && sub == nil {
+		key := cacheKey{entry, shallow}
+		cached, ok := rd.jsonCache.Load(key)
+		if !ok {
+			one := newJSONEncoder(nil)
+			rd.fields(one, "", ob, entry.Fields, shallow, nil)
+			cached, _ = rd.jsonCache.LoadOrStore(key, one.bytes())
+		}
+		je.raw(name, cached.([]byte))
+		return
+	}
+	rd.fields(enc, name, ob, entry.Fields, shallow, sub)
+}
+
+func isKey(ob *spec.Object, field string) bool {
+	if field == "id" {
+		return true
+	}
+	for _, k := range ob.NaturalKeys {
+		if k == field {
+			return true
+		}
+	}
+	return false
+}
+
+// fields renders a catalog object from its field values.
+func (rd *renderer) fields(enc encoder, name string, ob *spec.Object, values map[string]any, shallow bool, sub *query.Projection) {
+	enc.open(name)
+	for _, f := range ob.Fields {
+		if !sub.Has(f.Name) || (shallow && !isKey(ob, f.Name)) {
+			continue
+		}
+		rd.value(enc, f, values[f.Name])
+	}
+	enc.close()
+}
+
+func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
+	xmlType := f.Kind.XMLType()
+	switch v := v.(type) {
+	case nil:
+		enc.null(f.Name, xmlType)
+	case string:
+		if xmlType != "" {
+			enc.typed(f.Name, xmlType, v)
+		} else {
+			enc.str(f.Name, v)
+		}
+	case int64:
+		enc.typed(f.Name, "integer", strconv.FormatInt(v, 10))
+	case float64:
+		enc.typed(f.Name, "float", strconv.FormatFloat(v, 'f', -1, 64))
+	case bool:
+		enc.typed(f.Name, "boolean", strconv.FormatBool(v))
+	case time.Time:
+		enc.typed(f.Name, "dateTime", formatTime(v, rd.loc))
+	case map[string]any:
+		if nested := rd.layout.Object(f.Object); nested != nil {
+			rd.fields(enc, f.Name, nested, v, false, nil)
+		} else {
+			enc.null(f.Name, "")
+		}
+	default:
+		enc.null(f.Name, xmlType)
+	}
+}
+
+// owned renders an object stored inside the user (a phone number).
+func (rd *renderer) owned(enc encoder, name string, ob *spec.Object, o *store.Owned, sub *query.Projection) {
+	enc.open(name)
+	i := 0
+	for _, f := range ob.Fields {
+		if f.Name == "id" {
+			if sub.Has("id") {
+				enc.typed("id", "integer", strconv.FormatInt(o.ID, 10))
+			}
+			continue
+		}
+		if i < len(o.Fields) && sub.Has(f.Name) {
+			rd.value(enc, f, o.Fields[i])
+		}
+		i++
+	}
+	enc.close()
+}

@@ -1,0 +1,173 @@
+package fake
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/coupa-kit/coupa-users/fake/auth"
+)
+
+// routes wires the Coupa API, the token endpoint, the spec, the health check and the admin surface.
+func (f *Fake) routes() http.Handler {
+	m := mux.NewRouter()
+	m.NotFoundHandler = http.HandlerFunc(f.notRouted)
+	m.MethodNotAllowedHandler = http.HandlerFunc(f.notRouted)
+
+	m.Handle("/oauth2/token", f.auth.TokenHandler())
+	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)
+	m.HandleFunc("/openapi.json", f.serveSpecJSON).Methods(http.MethodGet, http.MethodHead)
+	m.HandleFunc("/healthz", f.health).Methods(http.MethodGet, http.MethodHead)
+	f.adminRoutes(m.PathPrefix(AdminPrefix).Subrouter())
+
+	// Rails routes also take a format suffix (/api/users.json, /api/users/5.xml); real clients use it.
+	const ext = `{ext:(?:\.(?:json|xml))?}`
+	m.Handle("/api/users"+ext, f.api(auth.ScopeRead, f.index)).Methods(http.MethodGet, http.MethodHead)
+	m.Handle("/api/users"+ext, f.api(auth.ScopeWrite, f.create)).Methods(http.MethodPost)
+	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
+	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
+	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
+	return f.logRequests(f.recoverPanics(m))
+}
+
+// recoverPanics turns a panic into a 500 with Coupa's error body instead of a dropped connection, and logs it: a
+// fake that hangs up is harder to debug than one that says it failed.
+func (f *Fake) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				f.log.Error("panic serving a request", "method", r.Method, "path", r.URL.Path, "panic", v,
+					"stack", string(debug.Stack()))
+				f.fail(w, r, newError(http.StatusInternalServerError, "Internal error in the fake (a bug): please report it"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	formatKey
+)
+
+// responseFormat is the format negotiated for this request: a format suffix wins over Accept.
+func (f *Fake) responseFormat(r *http.Request) format {
+	if v, ok := r.Context().Value(formatKey).(format); ok {
+		return v
+	}
+	switch mux.Vars(r)["ext"] {
+	case ".json":
+		return formatJSON
+	case ".xml":
+		return formatXML
+	}
+	return negotiate(r.Header.Get("Accept"), f.def)
+}
+
+// api wraps an API handler with the fault injector and authentication, and requires scope.
+func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), formatKey, f.responseFormat(r))
+		r = r.WithContext(ctx)
+		delay, status := f.faults.before()
+		sleep(ctx, delay)
+		if status != 0 {
+			msg := "Injected fault"
+			if status == http.StatusTooManyRequests {
+				msg = "Rate limit exceeded: at most 25 requests per second"
+			}
+			f.fail(w, r, &apiError{status: status, resource: "base", messages: []string{msg}})
+			return
+		}
+		var p auth.Principal
+		if !f.opts.NoAuth {
+			var err error
+			p, err = f.auth.Authenticate(r)
+			if err == nil {
+				err = auth.Authorize(p, scope)
+			}
+			if err != nil {
+				e := &apiError{status: f.auth.StatusCode(err), resource: "base", messages: []string{authMessage(err)},
+					header: http.Header{"Www-Authenticate": {auth.Challenge(err)}}}
+				f.fail(w, r, e)
+				return
+			}
+		} else {
+			p = auth.Principal{ClientID: firstClient(f.opts.Auth), Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Via: auth.ViaOAuth2}
+		}
+		h(w, r.WithContext(context.WithValue(ctx, principalKey, p)))
+	})
+}
+
+func authMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "auth: ")
+	if msg == "" {
+		return "Unauthorized"
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+func principal(r *http.Request) auth.Principal {
+	p, _ := r.Context().Value(principalKey).(auth.Principal)
+	return p
+}
+
+// notRouted answers what Rails answers for a route it does not have, DELETE /api/users/:id among them.
+func (f *Fake) notRouted(w http.ResponseWriter, r *http.Request) {
+	f.fail(w, r, newError(http.StatusNotFound, "No route matches ["+r.Method+"] \""+r.URL.Path+"\""))
+}
+
+// fail writes Coupa's error body in the negotiated format.
+func (f *Fake) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
+	for k, v := range e.header {
+		w.Header()[k] = v
+	}
+	ft := f.responseFormat(r)
+	f.send(w, r, ft, e.status, errorBody(ft, e))
+}
+
+// send writes a body with its content type.
+func (f *Fake) send(w http.ResponseWriter, r *http.Request, ft format, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", ft.contentType())
+	if body != nil {
+		h.Set("Content-Length", itoa(int64(len(body))))
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead && body != nil {
+		w.Write(body)
+	}
+}
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// logRequests logs one line per request at debug level, so a busy fake costs nothing when the level is higher.
+func (f *Fake) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !f.log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		f.log.Debug("request", "method", r.Method, "path", r.URL.RequestURI(), "status", rec.status,
+			"duration", time.Since(start).Round(time.Microsecond))
+	})
+}

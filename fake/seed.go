@@ -1,0 +1,259 @@
+package fake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// seed fills an empty fake: one API user per credential (Coupa records API writes as done by an API user), then the
+// generated users and the fixtures. The result is kept so that reset can return to it.
+func (f *Fake) seed(ctx context.Context) error {
+	if err := f.store.Replace(ctx, nil); err != nil {
+		return err
+	}
+	if err := f.createAPIUsers(ctx); err != nil {
+		return err
+	}
+	var users []fixtures.User
+	n := f.opts.Users
+	if n == 0 {
+		n = 100
+	}
+	if n > 0 && !(f.opts.ReplaceGenerated && len(f.opts.Fixtures) > 0) {
+		ref, err := fixtures.LoadReference()
+		if err != nil {
+			return err
+		}
+		users = fixtures.Generate(ref, fixtures.GenerateOptions{Seed: f.opts.Seed, Count: n})
+	}
+	users = append(users, f.opts.Fixtures...)
+	// Loading makes short-lived garbage by the hundred megabytes for large populations: collect less often while
+	// loading, then hand the garbage back to the OS so that the resident size is what the users need.
+	if len(users) > 10_000 {
+		defer debug.FreeOSMemory()
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if err := f.loadUsers(ctx, users); err != nil {
+		return err
+	}
+	users = nil
+	snap, err := f.store.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	f.seedMu.Lock()
+	f.seeded = snap
+	f.seedMu.Unlock()
+	return nil
+}
+
+// createAPIUsers makes the users that act for each OAuth client and for the API keys (created-by, updated-by).
+func (f *Fake) createAPIUsers(ctx context.Context) error {
+	f.apiUsers = map[string]int64{}
+	apiUser, _ := f.layout.Slot("api-user")
+	add := func(key, login string) error {
+		if _, ok := f.apiUsers[key]; ok {
+			return nil
+		}
+		last := login
+		if len(last) > 40 {
+			last = last[:40]
+		}
+		body := map[string]any{
+			"login": login, "email": login + "@api.coupa-fake.test", "firstname": "API", "lastname": last,
+			"roles": []any{map[string]any{"name": "Integration API"}},
+		}
+		r, err := f.createUser(ctx, body, 0, func(r *store.Record) { r.SetBoolean(apiUser, true) })
+		if err != nil {
+			return fmt.Errorf("fake: creating the API user %s: %w", login, err)
+		}
+		f.apiUsers[key] = r.ID
+		return nil
+	}
+	for _, c := range f.opts.Auth.Clients {
+		if err := add(c.ID, c.ID); err != nil {
+			return err
+		}
+	}
+	if len(f.opts.Auth.APIKeys) > 0 || len(f.apiUsers) == 0 {
+		if err := add("api-key", "api-key-user"); err != nil {
+			return err
+		}
+	}
+	// The API users created themselves: stamp them with the first one.
+	first := int64(1)
+	for id := range f.apiUsers {
+		_, err := f.store.Update(ctx, f.apiUsers[id], func(r *store.Record) error {
+			f.stamp(r, true, first, f.clock.Now())
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// actorFor returns the API user acting for a caller.
+func (f *Fake) actorFor(p auth.Principal) int64 {
+	if p.Via == auth.ViaAPIKey {
+		return f.apiUsers["api-key"]
+	}
+	if id, ok := f.apiUsers[p.ClientID]; ok {
+		return id
+	}
+	for _, id := range f.apiUsers {
+		return id
+	}
+	return 0
+}
+
+// loadUsers creates fixture users through the same checks as the API, keeping the output-only values and
+// timestamps a fixture presets. A user whose manager comes later in the list is retried after the others.
+func (f *Fake) loadUsers(ctx context.Context, users []fixtures.User) error {
+	actor := f.apiUsers[firstClient(f.opts.Auth)]
+	pending := make([]int, len(users))
+	for i := range pending {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		var retry []int
+		var lastErr error
+		for _, i := range pending {
+			err := f.loadUser(ctx, &users[i], actor)
+			var we *writeError
+			if errors.As(err, &we) && onlyMissingUsers(we) {
+				retry = append(retry, i)
+				lastErr = fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
+			}
+		}
+		if len(retry) == len(pending) {
+			return lastErr
+		}
+		pending = retry
+	}
+	return nil
+}
+
+func firstClient(c auth.Config) string {
+	if len(c.Clients) > 0 {
+		return c.Clients[0].ID
+	}
+	return "api-key"
+}
+
+func onlyMissingUsers(we *writeError) bool {
+	for _, m := range we.messages {
+		if !strings.HasPrefix(m, "Unable to find valid User record") {
+			return false
+		}
+	}
+	return true
+}
+
+// planFixture checks a fixture user element by element with the same rules as a request body, without a JSON round
+// trip (start-up loads 100,000 users). Output-only values a fixture may preset go into a second plan.
+func (f *Fake) planFixture(ctx context.Context, u *fixtures.User) (in, out *plan, err error) {
+	in = &plan{given: make(map[string]bool, 48), sets: make([]assignment, 0, 48)}
+	out = &plan{given: map[string]bool{}}
+	u.Visit(func(key string, v any) {
+		if err != nil {
+			return
+		}
+		slot, ok := f.layout.Slot(key)
+		if !ok {
+			return
+		}
+		el := f.layout.Elements[slot.Index]
+		target := in
+		if !el.In {
+			target = out
+		}
+		a := assignment{slot: slot, el: el}
+		var msg string
+		switch v := v.(type) {
+		case time.Time:
+			a.at = v
+		case int:
+			msg, err = f.planValue(ctx, &a, float64(v), true)
+		case fixtures.Ref:
+			a.ref, msg, err = f.resolveFixtureRef(ctx, el, v)
+		case []fixtures.Ref:
+			a.list = make([]int64, 0, len(v))
+			for _, r := range v {
+				var id int64
+				if id, msg, err = f.resolveFixtureRef(ctx, el, r); msg != "" || err != nil {
+					break
+				}
+				if !slices.Contains(a.list, id) {
+					a.list = append(a.list, id)
+				}
+			}
+		case fixtures.PhoneNumber:
+			msg, err = f.planValue(ctx, &a, map[string]any{"country-code": v.CountryCode, "area-code": v.AreaCode,
+				"number": v.Number, "extension": v.Extension}, true)
+		default:
+			msg, err = f.planValue(ctx, &a, v, true)
+		}
+		switch {
+		case err != nil:
+		case msg != "":
+			target.errors = append(target.errors, msg)
+		default:
+			target.given[key] = true
+			target.sets = append(target.sets, a)
+		}
+	})
+	return in, out, err
+}
+
+// resolveFixtureRef resolves a fixture reference: by the object's first natural key (the one fixtures are written
+// in: login, code, name, location-code), or by id. The common hit costs no allocation; a miss is resolved the way a
+// request's would be, for the same message.
+func (f *Fake) resolveFixtureRef(ctx context.Context, el *spec.Element, r fixtures.Ref) (int64, string, error) {
+	ob := f.layout.Object(el.Object)
+	if r.Key != "" && len(ob.NaturalKeys) > 0 {
+		if el.Object == "UserRef" {
+			if u, ok, err := f.store.Lookup(ctx, ob.NaturalKeys[0], r.Key); err != nil || ok {
+				return idOf(u), "", err
+			}
+		} else if e := f.catalog.Lookup(el.Object, ob.NaturalKeys[0], r.Key); e != nil {
+			return e.ID, "", nil
+		}
+		return f.resolve(ctx, el, map[string]any{ob.NaturalKeys[0]: r.Key})
+	}
+	return f.resolve(ctx, el, map[string]any{"id": float64(r.ID)})
+}
+
+func idOf(r *store.Record) int64 {
+	if r == nil {
+		return 0
+	}
+	return r.ID
+}
+
+func (f *Fake) loadUser(ctx context.Context, u *fixtures.User, actor int64) error {
+	in, out, err := f.planFixture(ctx, u)
+	if err != nil {
+		return err
+	}
+	if len(out.errors) > 0 {
+		return &writeError{messages: out.errors}
+	}
+	_, err = f.createFromPlan(ctx, in, actor, out.apply)
+	return err
+}

@@ -1,0 +1,31 @@
+package fake
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// BenchmarkShowJSON measures GET /api/users/{id} in-process (handler only, no network), the path the load script
+// measures over loopback.
+func BenchmarkShowJSON(b *testing.B) {
+	f, err := New(Options{Users: 1000, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := f.Token()
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/users/500", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept", "application/json")
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}

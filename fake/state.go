@@ -1,0 +1,321 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// State is an exact snapshot of the fake's users: every stored element by name (input-only ones included), ids and
+// timestamps kept. It is what --state saves and what the admin surface dumps and restores; fixtures, by contrast,
+// describe users the way a request would.
+type State struct {
+	Version int              `json:"version"`
+	SavedAt time.Time        `json:"saved_at"`
+	Users   []map[string]any `json:"users"`
+}
+
+const stateVersion = 1
+
+// snapshotState captures the store.
+func (f *Fake) snapshotState(ctx context.Context) (*State, error) {
+	recs, err := f.store.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &State{Version: stateVersion, SavedAt: f.clock.Now().UTC(), Users: make([]map[string]any, len(recs))}
+	for i, r := range recs {
+		st.Users[i] = f.encodeRecord(r)
+	}
+	return st, nil
+}
+
+func (f *Fake) encodeRecord(r *store.Record) map[string]any {
+	m := map[string]any{"id": r.ID}
+	for _, e := range f.layout.Elements {
+		s, _ := f.layout.Slot(e.Name)
+		if e.Name == "id" || r.IsNull(s) {
+			continue
+		}
+		switch {
+		case e.List:
+			m[e.Name] = r.ListIDs(s)
+		case e.Kind == spec.KindString || e.Kind == spec.KindDecimal:
+			m[e.Name] = r.String(s)
+		case e.Kind == spec.KindInteger:
+			m[e.Name] = r.Integer(s)
+		case e.Kind == spec.KindBoolean:
+			m[e.Name] = r.Boolean(s)
+		case e.Kind == spec.KindDateTime:
+			m[e.Name] = r.TimeOf(s).Format(time.RFC3339Nano)
+		case s.Owned():
+			o := r.OwnedOf(s)
+			m[e.Name] = map[string]any{"id": o.ID, "fields": o.Fields}
+		default:
+			m[e.Name] = r.RefID(s)
+		}
+	}
+	return m
+}
+
+// restoreState replaces the store's users with a snapshot's, checking it whole first.
+func (f *Fake) restoreState(ctx context.Context, st *State) error {
+	if st.Version != stateVersion {
+		return fmt.Errorf("state version %d: this fake reads version %d", st.Version, stateVersion)
+	}
+	recs := make([]*store.Record, 0, len(st.Users))
+	var maxOwned int64
+	for i, m := range st.Users {
+		r, owned, err := f.decodeRecord(m)
+		if err != nil {
+			return fmt.Errorf("state user %d: %w", i, err)
+		}
+		maxOwned = max(maxOwned, owned)
+		recs = append(recs, r)
+	}
+	if err := f.store.Replace(ctx, recs); err != nil {
+		return err
+	}
+	for {
+		cur := f.ownedIDs.Load()
+		if cur >= maxOwned || f.ownedIDs.CompareAndSwap(cur, maxOwned) {
+			return nil
+		}
+	}
+}
+
+func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
+	r := f.layout.New()
+	id, ok := asInt(m["id"])
+	if !ok || id <= 0 {
+		return nil, 0, errors.New("no valid id")
+	}
+	r.ID = id
+	var maxOwned int64
+	for name, v := range m {
+		e := f.layout.Element(name)
+		if e == nil || name == "id" {
+			continue
+		}
+		s, _ := f.layout.Slot(name)
+		bad := fmt.Errorf("%s: unexpected value %v", name, v)
+		switch {
+		case v == nil:
+			r.SetNull(s)
+		case e.List:
+			items, ok := v.([]any)
+			if !ok {
+				return nil, 0, bad
+			}
+			ids := make([]int64, 0, len(items))
+			for _, it := range items {
+				n, ok := asInt(it)
+				if !ok {
+					return nil, 0, bad
+				}
+				ids = append(ids, n)
+			}
+			r.SetList(s, ids)
+		case e.Kind == spec.KindString || e.Kind == spec.KindDecimal:
+			str, ok := v.(string)
+			if !ok {
+				return nil, 0, bad
+			}
+			r.SetString(s, str)
+		case e.Kind == spec.KindInteger:
+			n, ok := asInt(v)
+			if !ok {
+				return nil, 0, bad
+			}
+			r.SetInteger(s, n)
+		case e.Kind == spec.KindBoolean:
+			b, ok := v.(bool)
+			if !ok {
+				return nil, 0, bad
+			}
+			r.SetBoolean(s, b)
+		case e.Kind == spec.KindDateTime:
+			str, _ := v.(string)
+			t, err := time.Parse(time.RFC3339Nano, str)
+			if err != nil {
+				return nil, 0, bad
+			}
+			r.SetTime(s, t)
+		default:
+			if om, ok := v.(map[string]any); ok {
+				oid, ok := asInt(om["id"])
+				fields, ok2 := om["fields"].([]any)
+				if !ok || !ok2 {
+					return nil, 0, bad
+				}
+				r.SetOwned(s, &store.Owned{ID: oid, Fields: fields})
+				maxOwned = max(maxOwned, oid)
+				continue
+			}
+			n, ok := asInt(v)
+			if !ok {
+				return nil, 0, bad
+			}
+			r.SetRef(s, n)
+		}
+	}
+	return r, maxOwned, nil
+}
+
+func asInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return int64(n), n == float64(int64(n))
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// persister keeps the state file: loaded at start, saved shortly after each change and at close. Saves are
+// atomic (a temporary file, fsync, rename, fsync of the folder), so a crash leaves the old or the new state.
+type persister struct {
+	f    *Fake
+	path string
+
+	mu      sync.Mutex
+	saved   uint64 // the store version last saved
+	kick    chan struct{}
+	done    chan struct{}
+	stopped chan struct{}
+	lastErr error
+}
+
+// saveDelay groups the saves of a burst of writes into one.
+const saveDelay = 200 * time.Millisecond
+
+func newPersister(f *Fake, path string) (*persister, error) {
+	p := &persister{f: f, path: path, kick: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := p.save(); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, fmt.Errorf("fake: reading the state file: %w", err)
+	default:
+		var st State
+		if err := json.Unmarshal(data, &st); err != nil {
+			return nil, fmt.Errorf("fake: the state file %s is not valid: %w", path, err)
+		}
+		if err := f.restoreState(context.Background(), &st); err != nil {
+			return nil, fmt.Errorf("fake: restoring %s: %w", path, err)
+		}
+		p.saved = f.store.Version()
+	}
+	go p.loop()
+	return p, nil
+}
+
+func (p *persister) changed() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (p *persister) loop() {
+	defer close(p.stopped)
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-p.kick:
+		}
+		select {
+		case <-p.done:
+			return
+		case <-time.After(saveDelay):
+		}
+		if err := p.save(); err != nil {
+			p.f.log.Error("saving the state", "path", p.path, "error", err)
+		}
+	}
+}
+
+// save writes the state when the store changed since the last save.
+func (p *persister) save() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v := p.f.store.Version()
+	if v == p.saved && p.saved != 0 {
+		return nil
+	}
+	st, err := p.f.snapshotState(context.Background())
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(p.path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		return enc.Encode(st)
+	}); err != nil {
+		p.lastErr = err
+		return err
+	}
+	p.saved = v
+	return nil
+}
+
+func (p *persister) close() error {
+	select {
+	case <-p.done:
+		return nil
+	default:
+	}
+	close(p.done)
+	<-p.stopped
+	return p.save()
+}
+
+// writeFileAtomic writes path through a temporary file in the same folder and renames it into place.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync() // make the rename itself durable; not every file system supports it
+		d.Close()
+	}
+	return nil
+}
