@@ -83,6 +83,9 @@ type Fake struct {
 
 	specDoc []byte
 
+	defaultOnce sync.Once
+	template    *store.Record // a new user's defaults
+
 	seedMu  sync.Mutex
 	seeded  []*store.Record // the seeded state, for reset
 	persist *persister

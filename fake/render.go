@@ -217,6 +217,12 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 		enc.typed(f.Name, "dateTime", formatTime(v, rd.loc))
 	case map[string]any:
 		if nested := rd.layout.Object(f.Object); nested != nil {
+			// A nested reference ({id, name}) renders as the full catalog object, every field of its schema.
+			if id, ok := catalog.AsID(v["id"]); ok {
+				if e := rd.catalog.Get(f.Object, id); e != nil {
+					v = e.Fields
+				}
+			}
 			rd.fields(enc, f.Name, nested, v, false, nil)
 		} else {
 			enc.null(f.Name, "")

@@ -18,36 +18,42 @@ type writeError struct{ messages []string }
 
 func (e *writeError) Error() string { return strings.Join(e.messages, "; ") }
 
-// defaults are what Coupa fills in on create where the request is silent: active, coupa_credentials, security type
-// 0, every flag false, ERP payment, the User role and the instance's reporting currency.
-func (f *Fake) defaults(r *store.Record) {
-	for _, e := range f.layout.Elements {
-		s, _ := f.layout.Slot(e.Name)
-		if e.Kind == spec.KindBoolean {
-			r.SetBoolean(s, e.Name == "active")
+// defaultRecord holds what Coupa fills in on create where the request is silent: active, coupa_credentials, security type
+// 0, every flag false, ERP payment, the User role and the instance's reporting currency. They are worked out once
+// once and cloned for each new record.
+func (f *Fake) defaultRecord() *store.Record {
+	f.defaultOnce.Do(func() {
+		r := f.layout.New()
+		for _, e := range f.layout.Elements {
+			s, _ := f.layout.Slot(e.Name)
+			if e.Kind == spec.KindBoolean {
+				r.SetBoolean(s, e.Name == "active")
+			}
+			if e.List {
+				r.SetList(s, []int64{})
+			}
 		}
-		if e.List {
-			r.SetList(s, []int64{})
+		set := func(name, v string) {
+			if s, ok := f.layout.Slot(name); ok {
+				r.SetString(s, v)
+			}
 		}
-	}
-	set := func(name, v string) {
-		if s, ok := f.layout.Slot(name); ok {
-			r.SetString(s, v)
+		set("authentication-method", "coupa_credentials")
+		set("employee-payment-channel", "ERP")
+		if s, ok := f.layout.Slot("account-security-type"); ok {
+			r.SetInteger(s, 0)
 		}
-	}
-	set("authentication-method", "coupa_credentials")
-	set("employee-payment-channel", "ERP")
-	if s, ok := f.layout.Slot("account-security-type"); ok {
-		r.SetInteger(s, 0)
-	}
-	if s, ok := f.layout.Slot("default-currency"); ok {
-		r.SetRef(s, f.catalog.DefaultCurrency.ID)
-	}
-	if s, ok := f.layout.Slot("roles"); ok {
-		if role, err := f.catalog.Resolve("Role", "roles", map[string]any{"name": "User"}); err == nil {
-			r.SetList(s, []int64{role.ID})
+		if s, ok := f.layout.Slot("default-currency"); ok {
+			r.SetRef(s, f.catalog.DefaultCurrency.ID)
 		}
-	}
+		if s, ok := f.layout.Slot("roles"); ok {
+			if role := f.catalog.Lookup("Role", "name", "User"); role != nil {
+				r.SetList(s, []int64{role.ID})
+			}
+		}
+		f.template = r
+	})
+	return f.template
 }
 
 // stamp maintains what Coupa derives on every write: fullname from the names, and the timestamps and author.
@@ -147,8 +153,7 @@ func (f *Fake) createFromPlan(ctx context.Context, p *plan, actor int64, preset 
 	if len(p.errors) > 0 {
 		return nil, &writeError{messages: p.errors}
 	}
-	r := f.layout.New()
-	f.defaults(r)
+	r := f.defaultRecord().Clone()
 	p.apply(r)
 	f.stamp(r, true, actor, f.clock.Now())
 	if preset != nil {

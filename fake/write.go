@@ -32,7 +32,6 @@ type assignment struct {
 	ref   int64
 	list  []int64
 	owned *store.Owned
-	at    time.Time // datetimes, which only fixtures set
 }
 
 // plan is a checked request body.
@@ -326,7 +325,7 @@ func (p *plan) apply(r *store.Record) {
 		case spec.KindBoolean:
 			r.SetBoolean(a.slot, a.flag)
 		case spec.KindDateTime:
-			r.SetTime(a.slot, a.at)
+			r.SetTime(a.slot, time.UnixMicro(a.num)) // only fixtures set datetimes
 		case spec.KindObject:
 			switch {
 			case a.el.List:

@@ -128,3 +128,14 @@ func (l *Layout) setID(r *Record) {
 		r.SetInteger(s, r.ID)
 	}
 }
+
+// UniqueStrings marks the string slots whose values are unique across users (by position in Record.Str).
+func (l *Layout) UniqueStrings() []bool {
+	marks := make([]bool, l.counts[kindStr])
+	for _, e := range l.Unique {
+		if s := l.slots[e.Name]; s.Kind == kindStr {
+			marks[s.Pos] = true
+		}
+	}
+	return marks
+}

@@ -51,6 +51,63 @@ func (r *Record) Clone() *Record {
 	return &c
 }
 
+// Detached returns a deep copy that shares no memory with r except the strings in, which interns them (but for the
+// string slots marked unique, whose values never repeat). Bulk loads
+// use it to move the records they keep out of the heap spans their garbage was interleaved with, and to store each
+// repeated value (a first name, a locale, a country code) once.
+func (r *Record) Detached(in *Interner, unique []bool) *Record {
+	c := r.Clone()
+	for i, s := range c.Str {
+		if i < len(unique) && unique[i] {
+			c.Str[i] = strings.Clone(s) // one per user anyway: interning would only cost a map entry
+		} else {
+			c.Str[i] = in.String(s)
+		}
+	}
+	for _, o := range c.Owned {
+		if o == nil {
+			continue
+		}
+		for i, v := range o.Fields {
+			if s, ok := v.(string); ok {
+				o.Fields[i] = in.Boxed(s)
+			}
+		}
+	}
+	return c
+}
+
+// Interner hands out one copy of each distinct string. It is for one bulk operation, not for concurrent use.
+type Interner struct {
+	strs  map[string]string
+	boxes map[string]any
+}
+
+// NewInterner returns an empty interner.
+func NewInterner() *Interner {
+	return &Interner{strs: map[string]string{}, boxes: map[string]any{}}
+}
+
+// String returns the one copy of s.
+func (in *Interner) String(s string) string {
+	if c, ok := in.strs[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	in.strs[c] = c
+	return c
+}
+
+// Boxed returns the one interface value holding s (boxing a string allocates).
+func (in *Interner) Boxed(s string) any {
+	if b, ok := in.boxes[s]; ok {
+		return b
+	}
+	var b any = in.String(s)
+	in.boxes[s] = b
+	return b
+}
+
 // IsNull reports whether the element at slot s is null.
 func (r *Record) IsNull(s Slot) bool { return r.null[s.Index/64]&(1<<(s.Index%64)) != 0 }
 
