@@ -271,3 +271,30 @@ func mapKeys(m map[string]any) func(func(string) bool) {
 		}
 	}
 }
+
+func TestIndexAndErrorsInXML(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	r := call(t, s, http.MethodGet, "/api/users?limit=3", "", header{"Accept", "application/xml"})
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(string(r.body), "\n<users type=\"array\">\n  <user>\n") {
+		t.Errorf("XML index: %.200s", r.body)
+	}
+	root, v := r.xml(t, "UserList")
+	if list, ok := v.([]any); root != "users" || !ok || len(list) != 3 {
+		t.Errorf("XML index: root %q, %T", root, v)
+	}
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/api/users?id[contains]=1", ""},
+		{"POST", "/api/users", "<user><login>only-login</login></user>"},
+	} {
+		r := call(t, s, c.method, c.path, c.body, header{"Content-Type", "application/xml"})
+		wantStatus(t, r, http.StatusBadRequest)
+		if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/xml") {
+			t.Errorf("%s %s: Content-Type %q", c.method, c.path, ct)
+		}
+		root, v := r.xml(t, "ErrorsXML")
+		if root != "errors" || v.(map[string]any)["error"] == nil {
+			t.Errorf("%s %s: XML error body %s", c.method, c.path, r.body)
+		}
+	}
+}
