@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"github.com/coupa-kit/coupa-users/internal/jsonstr"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -40,7 +41,7 @@ func (e *jsonEncoder) key(name string) {
 	}
 	// The root has no key in Coupa's JSON (a bare object or array), whatever the XML root's name.
 	if name != "" && e.depth > 0 {
-		e.b = appendJSONString(e.b, name)
+		e.b = jsonstr.Append(e.b, name)
 		e.b = append(e.b, ':')
 	}
 	e.comma = true
@@ -72,7 +73,7 @@ func (e *jsonEncoder) closeList() {
 	e.depth--
 }
 
-func (e *jsonEncoder) str(name, v string)  { e.key(name); e.b = appendJSONString(e.b, v) }
+func (e *jsonEncoder) str(name, v string)  { e.key(name); e.b = jsonstr.Append(e.b, v) }
 func (e *jsonEncoder) null(name, _ string) { e.key(name); e.b = append(e.b, "null"...) }
 func (e *jsonEncoder) bytes() []byte       { return e.b }
 
@@ -88,59 +89,8 @@ func (e *jsonEncoder) typed(name, xmlType, v string) {
 	case "integer", "boolean", "float":
 		e.b = append(e.b, v...)
 	default: // decimal, dateTime, symbol: strings in Coupa's JSON
-		e.b = appendJSONString(e.b, v)
+		e.b = jsonstr.Append(e.b, v)
 	}
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s as encoding/json does (without its HTML escaping, as Rails renders JSON).
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // xmlEncoder writes Rails' to_xml layout: two-space indentation, one element per line, typed leaves, nil="true".

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"github.com/coupa-kit/coupa-users/internal/jsonstr"
 	"net/http"
 	"strconv"
 )
@@ -29,13 +30,13 @@ func newError(status int, messages ...string) *apiError {
 func errorBody(f format, e *apiError) []byte {
 	if f == formatJSON {
 		b := []byte(`{"errors":{`)
-		b = appendJSONString(b, e.resource)
+		b = jsonstr.Append(b, e.resource)
 		b = append(b, ":["...)
 		for i, m := range e.messages {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, m)
+			b = jsonstr.Append(b, m)
 		}
 		return append(b, `]},"warnings":null}`...)
 	}
