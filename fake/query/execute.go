@@ -2,7 +2,12 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/coupa-kit/coupa-users/fake/store"
 )
@@ -55,22 +60,95 @@ func Execute(ctx context.Context, st store.Store, layout *store.Layout, q *Query
 		case 1:
 			match = preds[0]
 		}
-		var n int
-		err = st.Scan(ctx, from, func(r *store.Record) bool {
-			if n++; n&1023 == 0 && ctx.Err() != nil {
-				return false
-			}
-			if r.ID > to {
-				return false
-			}
-			return !match(r) || pg.add(r)
-		})
-		if err == nil {
-			err = ctx.Err()
+		keep := q.Offset + q.Limit
+		if keep < q.Offset { // an absurd offset: saturate
+			keep = math.MaxInt
 		}
-		if err != nil {
+		if err := scan(ctx, st, from, to, match, pg, keep, order); err != nil {
 			return nil, err
 		}
 	}
 	return pg.result(), nil
+}
+
+// Splitter is what a store offers to be scanned in parallel: the first ids of n parts of about equal size (fewer
+// when it holds fewer users). The in-memory store has it; a store without it is scanned on one goroutine.
+type Splitter interface {
+	Split(ctx context.Context, from int64, n int) ([]int64, error)
+}
+
+// parallelFrom is the store size from which a scan is split across cores: below it, goroutines cost more than
+// they save.
+const parallelFrom = 16_384
+
+// scan feeds the matches between ids from and to into pg. A large scan is split into id ranges scanned at once,
+// each keeping its own best keep matches; their results are then added to pg range by range, which gives the page a
+// single scan would. Once the first range alone fills an ascending page, the other ranges stop.
+func scan(ctx context.Context, st store.Store, from, to int64, match func(*store.Record) bool, pg *pager, keep int, order *sortKey) error {
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	var starts []int64
+	if sp, ok := st.(Splitter); ok && workers > 1 {
+		if n, err := st.Len(ctx); err == nil && n >= parallelFrom {
+			var err error
+			if starts, err = sp.Split(ctx, from, workers); err != nil {
+				return err
+			}
+		}
+	}
+	if len(starts) < 2 {
+		return scanRange(ctx, st, from, to, match, pg.add)
+	}
+	parts := make([]*pager, len(starts))
+	errs := make([]error, len(starts))
+	var firstFull atomic.Bool
+	var wg sync.WaitGroup
+	for i, start := range starts {
+		end := to
+		if i+1 < len(starts) {
+			end = min(to, starts[i+1]-1)
+		}
+		parts[i] = newPager(0, keep, order)
+		wg.Go(func() {
+			errs[i] = scanRange(ctx, st, start, end, match, func(r *store.Record) bool {
+				if i > 0 && firstFull.Load() {
+					return false
+				}
+				more := parts[i].add(r)
+				if !more && i == 0 {
+					firstFull.Store(true)
+				}
+				return more
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, part := range parts {
+		for _, r := range part.kept() {
+			if !pg.add(r) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// scanRange scans ids from..to, offering each match to add until add says stop.
+func scanRange(ctx context.Context, st store.Store, from, to int64, match func(*store.Record) bool, add func(*store.Record) bool) error {
+	var n int
+	err := st.Scan(ctx, from, func(r *store.Record) bool {
+		if n++; n&1023 == 0 && ctx.Err() != nil {
+			return false
+		}
+		if r.ID > to {
+			return false
+		}
+		return !match(r) || add(r)
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -108,6 +109,23 @@ func (pg *pager) trim() {
 	}
 	pg.bar, pg.barred = c[k], true
 	pg.cands = c[:k+1]
+}
+
+// kept returns what the pager holds in scan order (ascending id), so that the pages of several scans of
+// consecutive id ranges can be added to one pager, range by range.
+func (pg *pager) kept() []*store.Record {
+	switch {
+	case pg.order == nil:
+		return pg.recs
+	case pg.order.idDesc:
+		return append(pg.recs[pg.next:len(pg.recs):len(pg.recs)], pg.recs[:pg.next]...)
+	}
+	out := make([]*store.Record, len(pg.cands))
+	for i := range pg.cands {
+		out[i] = pg.cands[i].r
+	}
+	slices.SortFunc(out, func(a, b *store.Record) int { return cmp.Compare(a.ID, b.ID) })
+	return out
 }
 
 // result returns the page, in order.

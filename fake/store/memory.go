@@ -91,6 +91,25 @@ func (m *Memory) Scan(ctx context.Context, from int64, fn func(*Record) bool) er
 	return nil
 }
 
+// Split returns the first ids of n parts of about equal size of the users from id from on, so that a scan can run
+// on several cores (query.Splitter).
+func (m *Memory) Split(_ context.Context, from int64, n int) ([]int64, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	i, _ := m.find(from)
+	rest := len(m.users) - i
+	if n < 1 || rest <= 0 {
+		return nil, nil
+	}
+	n = min(n, rest)
+	starts := make([]int64, n)
+	for k := range n {
+		starts[k] = m.users[i+k*rest/n].ID
+	}
+	starts[0] = from
+	return starts, nil
+}
+
 // Len implements Store.
 func (m *Memory) Len(context.Context) (int, error) {
 	m.mu.RLock()

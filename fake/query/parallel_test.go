@@ -1,0 +1,53 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/coupa-kit/coupa-users/fake/store"
+)
+
+// sequential hides the store's Split, so that Execute scans on one goroutine: the reference the parallel scan
+// must agree with.
+type sequential struct{ store.Store }
+
+func TestParallelScanGivesTheSequentialPage(t *testing.T) {
+	l := testLayout(t)
+	m := store.NewMemory(l)
+	var recs []*store.Record
+	for i := range 3 * parallelFrom {
+		id := int64(i*2 + 1) // sparse ids, as after a reset with gaps
+		recs = append(recs, mkUser(t, l, id, fields{
+			"login":    fmt.Sprintf("user%05d", i),
+			"email":    fmt.Sprintf("u%05d@%s.example", i, []string{"alpha", "beta", "gamma"}[i%3]),
+			"lastname": fmt.Sprintf("Name%03d", (i*7919)%997),
+			"active":   i%5 != 0,
+		}))
+	}
+	if err := m.Replace(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := store.Store(m).(Splitter); !ok {
+		t.Fatal("the in-memory store does not offer Split")
+	}
+	for _, q := range []string{
+		"email[contains]=gamma",
+		"email[contains]=gamma&offset=40000&limit=50",
+		"email[contains]=nowhere",
+		"email[ends_with]=beta.example&offset=7&limit=13",
+		"active=false&order_by=id&dir=desc&limit=20",
+		"active=false&order_by=id&dir=desc&offset=1000&limit=20",
+		"email[contains]=alpha&order_by=lastname&limit=50",
+		"email[contains]=alpha&order_by=lastname&dir=desc&offset=333&limit=50",
+		"id[gt]=30000&email[contains]=beta&limit=50",
+		"id[lt]=500&limit=50",
+		"limit=50&offset=65000",
+	} {
+		got := run(t, m, l, q)
+		want := run(t, sequential{m}, l, q)
+		if !sameIDs(got, want) {
+			t.Errorf("%s:\n parallel   %v\n sequential %v", q, got, want)
+		}
+	}
+}
