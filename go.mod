@@ -3,16 +3,16 @@ module github.com/coupa-kit/coupa-users
 go 1.26
 
 require (
+	github.com/brianvoe/gofakeit/v7 v7.18.2
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/google/uuid v1.6.0
+	github.com/gorilla/mux v1.8.1
 	go.yaml.in/yaml/v4 v4.0.0
 )
 
 require (
-	github.com/brianvoe/gofakeit/v7 v7.18.2 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
-	github.com/google/uuid v1.6.0 // indirect
-	github.com/gorilla/mux v1.8.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	golang.org/x/text v0.14.0 // indirect
 )

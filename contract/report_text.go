@@ -1,0 +1,148 @@
+package contract
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteText writes the human summary: one line per check with its verdict in each format, then the evidence of
+// every failure (request, status, the relevant part of the body, the rule broken and where it lives in the spec),
+// the users the run created, and the totals.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	mode := "write mode"
+	if r.ReadOnly {
+		mode = "read-only mode"
+	}
+	formats := make([]string, len(r.Formats))
+	for i, f := range r.Formats {
+		formats[i] = string(f)
+	}
+	fmt.Fprintf(&b, "Contract suite against %s (%s, %s), run %s\n\n", r.BaseURL, mode, strings.Join(formats, "+"), r.RunID)
+	width := 0
+	for _, c := range r.Checks {
+		width = max(width, len(c.Name))
+	}
+	for _, c := range r.Checks {
+		fmt.Fprintf(&b, "%-4s  %-*s  %s\n", strings.ToUpper(string(c.Verdict)), width, c.Name, runsLine(c))
+	}
+	if len(r.Failed()) > 0 {
+		b.WriteString("\nFailures\n")
+		r.writeFailures(&b)
+	}
+	if len(r.Created) > 0 {
+		b.WriteString("\nUsers created by this run (deactivated at the end)\n")
+		for _, u := range r.Created {
+			state := "deactivated"
+			if !u.Deactivated {
+				state = "NOT DEACTIVATED: " + u.Error
+			}
+			fmt.Fprintf(&b, "  %d  %s  (%s, %s)  %s\n", u.ID, u.Login, orDash(string(u.Format)), u.Check, state)
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\nNote: %s\n", n)
+	}
+	methods := make([]string, 0, len(r.Requests.ByMethod))
+	for _, m := range sortedKeys(r.Requests.ByMethod) {
+		methods = append(methods, fmt.Sprintf("%s %d", m, r.Requests.ByMethod[m]))
+	}
+	fmt.Fprintf(&b, "\n%d checks: %d passed, %d failed, %d skipped; %d requests (%s), %d rate-limited and retried; %s\n",
+		r.Summary.Checks, r.Summary.Passed, r.Summary.Failed, r.Summary.Skipped, r.Requests.Total,
+		strings.Join(methods, ", "), r.Requests.RateLimited, r.Duration.Round(time.Millisecond))
+	if r.Interrupted {
+		b.WriteString("The run was interrupted: the checks not run are marked skipped.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteFailures writes the evidence of every failed check: the request, the status, the relevant part of the body,
+// the rule broken and where it lives in the spec.
+func (r *Report) WriteFailures(w io.Writer) error {
+	var b strings.Builder
+	r.writeFailures(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (r *Report) writeFailures(b *strings.Builder) {
+	for _, c := range r.Failed() {
+		for _, o := range c.Runs {
+			if o.Verdict != Fail {
+				continue
+			}
+			fmt.Fprintf(b, "\n--- FAIL %s%s: %s\n", c.Name, formatTag(o.Format), c.Description)
+			for i, f := range o.Failures {
+				writeFailure(b, i+1, f)
+			}
+		}
+	}
+}
+
+// runsLine renders a check's outcome per format: "json xml" when all pass, verdicts otherwise.
+func runsLine(c CheckResult) string {
+	var parts []string
+	for _, o := range c.Runs {
+		label := orDash(string(o.Format))
+		switch {
+		case o.Verdict == c.Verdict && o.Verdict != Skip:
+			parts = append(parts, label)
+		case o.Verdict == Skip:
+			parts = append(parts, label+": skipped ("+o.SkipReason+")")
+		default:
+			parts = append(parts, label+": "+string(o.Verdict))
+		}
+	}
+	return strings.Join(parts, "  ")
+}
+
+func formatTag(f Format) string {
+	if f == "" {
+		return ""
+	}
+	return " [" + string(f) + "]"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// writeFailure writes one failure with its evidence, indented.
+func writeFailure(b *strings.Builder, n int, f Failure) {
+	fmt.Fprintf(b, "  %d. %s\n", n, indent(f.Message, "     "))
+	if f.Rule != "" {
+		fmt.Fprintf(b, "     rule:     %s\n", f.Rule)
+	}
+	if f.Spec != "" {
+		fmt.Fprintf(b, "     spec:     %s\n", f.Spec)
+	}
+	if f.Check != "" {
+		fmt.Fprintf(b, "     sent by:  %s\n", f.Check)
+	}
+	if f.Request != nil {
+		fmt.Fprintf(b, "     request:  %s %s\n", f.Request.Method, f.Request.URL)
+		if f.Request.Body != "" {
+			fmt.Fprintf(b, "               %s\n", indent(excerpt([]byte(f.Request.Body), 300), "               "))
+		}
+	}
+	if r := f.Response; r != nil {
+		if r.Error != "" {
+			fmt.Fprintf(b, "     response: none: %s\n", r.Error)
+		} else {
+			fmt.Fprintf(b, "     response: %d %s\n", r.Status, r.ContentType)
+			if r.Body != "" {
+				fmt.Fprintf(b, "               %s\n", indent(r.Body, "               "))
+			}
+		}
+	}
+}
+
+func indent(s, prefix string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}

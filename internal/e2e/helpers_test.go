@@ -1,0 +1,74 @@
+// Package e2e_test runs the contract suite against the fake: the clean fake must pass every check, in both formats,
+// in write and read-only mode, and each deliberately broken variant of it must fail the checks named for it. It is
+// the only place where package fake and package contract meet (they never import each other).
+package e2e_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/coupa-kit/coupa-users/contract"
+	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/fake/auth"
+)
+
+// newFake builds an in-process fake with 50 generated users.
+func newFake(t testing.TB) *fake.Fake {
+	t.Helper()
+	f, err := fake.New(fake.Options{Users: 50, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// config is a write-mode configuration with the fake's full client, no rate limit.
+func config(h http.Handler) contract.Config {
+	return contract.Config{Handler: h, ClientID: auth.DefaultClientID, ClientSecret: auth.DefaultClientSecret, Rate: -1}
+}
+
+// rewrite serves a request through next and lets edit change the recorded response before it goes out.
+func rewrite(next http.Handler, edit func(r *http.Request, status int, h http.Header, body []byte) (int, []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		status, body := edit(r, rec.Code, rec.Header(), rec.Body.Bytes())
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+// isXML reports whether a response is XML.
+func isXML(h http.Header, body []byte) bool {
+	return bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
+}
+
+// methodCounter counts the requests a handler serves, by method and path.
+type methodCounter struct {
+	mu   sync.Mutex
+	seen map[string]int // "GET", "PUT", "POST /oauth2/token"... → count
+	next http.Handler
+}
+
+func (c *methodCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	if c.seen == nil {
+		c.seen = map[string]int{}
+	}
+	key := r.Method
+	if r.URL.Path == "/oauth2/token" {
+		key += " " + r.URL.Path
+	}
+	c.seen[key]++
+	c.mu.Unlock()
+	c.next.ServeHTTP(w, r)
+}

@@ -1,0 +1,351 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/contract"
+	"github.com/coupa-kit/coupa-users/contract/contracttest"
+	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/fake/auth"
+)
+
+// requireClean fails the test for every check that did not pass (skips excepted) and every user left active.
+func requireClean(t *testing.T, rep *contract.Report) {
+	t.Helper()
+	if len(rep.Failed()) > 0 {
+		var b strings.Builder
+		rep.WriteFailures(&b)
+		t.Errorf("the clean fake failed %d checks:\n%s", len(rep.Failed()), b.String())
+	}
+	for _, u := range rep.Created {
+		if !u.Deactivated {
+			t.Errorf("user %d (%s) was not deactivated: %s", u.ID, u.Login, u.Error)
+		}
+	}
+}
+
+// The clean fake passes every check, in both formats, in write mode and in read-only mode; read-only mode sends
+// nothing but GET and the token request (counted at the server). The write-mode run is the suite's full run: its
+// time is logged (the budget is 20 s without -race).
+func TestCleanFakePassesEverything(t *testing.T) {
+	for _, mode := range []struct {
+		name     string
+		readOnly bool
+	}{{"write", false}, {"read-only", true}} {
+		t.Run(mode.name, func(t *testing.T) {
+			f := newFake(t)
+			counter := &methodCounter{next: f}
+			cfg := config(counter)
+			cfg.ReadOnly = mode.readOnly
+			start := time.Now()
+			rep, err := contract.Run(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			took := time.Since(start)
+			requireClean(t, rep)
+			if min := map[bool]int{false: 170, true: 120}[mode.readOnly]; rep.Summary.Passed < min {
+				t.Errorf("only %d checks passed", rep.Summary.Passed)
+			}
+			if len(rep.Formats) != 2 {
+				t.Errorf("formats %v, want both", rep.Formats)
+			}
+			t.Logf("%s mode: %d passed, %d skipped, %d requests in %s; the server saw %v", mode.name, rep.Summary.Passed,
+				rep.Summary.Skipped, rep.Requests.Total, took.Round(time.Millisecond), counter.seen)
+			if !mode.readOnly {
+				if len(rep.Created) == 0 {
+					t.Error("write mode created no users")
+				}
+				checkPrefixedInactive(t, f, rep.RunID, len(rep.Created))
+				if took > 90*time.Second { // generous for -race; the budget without it is 20 s
+					t.Errorf("the full run took %s", took)
+				}
+				return
+			}
+			if len(rep.Created) > 0 {
+				t.Errorf("read-only mode created users: %+v", rep.Created)
+			}
+			for key, n := range counter.seen {
+				if key != http.MethodGet && key != "POST /oauth2/token" {
+					t.Errorf("read-only mode sent %d × %s", n, key)
+				}
+			}
+			if counter.seen[http.MethodGet] < 100 {
+				t.Errorf("only %d GET requests", counter.seen[http.MethodGet])
+			}
+			for _, c := range rep.Checks {
+				if strings.HasPrefix(c.Name, "writing/") && c.Verdict != contract.Skip {
+					t.Errorf("%s ran in read-only mode", c.Name)
+				}
+			}
+		})
+	}
+}
+
+func checkPrefixedInactive(t *testing.T, f *fake.Fake, runID string, want int) {
+	t.Helper()
+	users, err := f.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range users {
+		login, _ := u["login"].(string)
+		if !strings.HasPrefix(login, runID+"-") {
+			continue
+		}
+		n++
+		if u["active"] != false {
+			t.Errorf("user %v (%s) is still active", u["id"], login)
+		}
+	}
+	if n != want || n == 0 {
+		t.Errorf("%d users carry the prefix %s, the report lists %d", n, runID, want)
+	}
+}
+
+// An interrupted run still deactivates what it created, including a user whose create answered after the
+// interruption (found by its prefix).
+func TestInterruptedRunCleansUp(t *testing.T) {
+	f := newFake(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	cfg := config(f)
+	cfg.Only = []string{"writing", "security"}
+	cfg.Progress = &cancelOn{substr: "writing/round-trip/create", cancel: cancel}
+	rep, err := contract.Run(ctx, cfg)
+	if err == nil || rep == nil {
+		t.Fatalf("Run = %v, %v; want a partial report and context.Canceled", rep, err)
+	}
+	if !rep.Interrupted || rep.Passed() {
+		t.Errorf("the report says interrupted=%v passed=%v", rep.Interrupted, rep.Passed())
+	}
+	if len(rep.Created) == 0 {
+		t.Fatal("nothing created before the interruption")
+	}
+	requireClean(t, &contract.Report{Created: rep.Created})
+	checkPrefixedInactive(t, f, rep.RunID, len(rep.Created))
+	skipped := 0
+	for _, c := range rep.Checks {
+		if c.Verdict == contract.Skip {
+			skipped++
+		}
+	}
+	if skipped < 20 {
+		t.Errorf("only %d checks marked skipped after the interruption", skipped)
+	}
+}
+
+// cancelOn cancels a context when a progress line mentions substr.
+type cancelOn struct {
+	substr string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(c.substr)) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// A 429 is retried with backoff, not reported as a failure.
+func TestRateLimitedRequestsAreRetried(t *testing.T) {
+	f := newFake(t)
+	var n atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if i := n.Add(1); i%5 == 0 && i <= 15 {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				w.Write([]byte(`{"errors":{"base":["Rate limit exceeded"]}}`))
+				return
+			}
+		}
+		f.ServeHTTP(w, r)
+	})
+	cfg := config(h)
+	cfg.Only = []string{"reading/paging"}
+	cfg.Formats = []contract.Format{contract.FormatJSON}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+	if rep.Requests.RateLimited != 3 {
+		t.Errorf("%d requests retried after a 429, want 3", rep.Requests.RateLimited)
+	}
+}
+
+// The rate limit holds at the server: no second sees more requests than the rate and the burst allow.
+func TestRateIsHonoured(t *testing.T) {
+	f := newFake(t)
+	var mu sync.Mutex
+	var times []time.Time
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		f.ServeHTTP(w, r)
+	})
+	cfg := config(h)
+	cfg.Rate, cfg.Burst = 40, 5
+	cfg.Only = []string{"reading/paging"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(times) < 30 {
+		t.Fatalf("only %d requests", len(times))
+	}
+	for i := range times {
+		j := i
+		for j < len(times) && times[j].Sub(times[i]) < time.Second {
+			j++
+		}
+		if j-i > 40+5+2 { // rate × 1 s + burst, and a little for timer slack
+			t.Fatalf("%d requests within one second from request %d, rate 40 and burst 5", j-i, i)
+		}
+	}
+	if span := times[len(times)-1].Sub(times[0]); span < time.Duration(float64(len(times)-5)/40*0.9*float64(time.Second)) {
+		t.Errorf("%d requests in %s at rate 40", len(times), span)
+	}
+}
+
+// The go-test helper runs the suite against a handler with one subtest per check.
+func TestContracttestHelper(t *testing.T) {
+	f := newFake(t)
+	rep := contracttest.Run(t, contract.Config{Handler: f, ClientID: auth.DefaultClientID, ClientSecret: auth.DefaultClientSecret,
+		Only: []string{"reading/paging", "security/token", "conformance"}})
+	if rep.Summary.Passed < 9 {
+		t.Errorf("only %d checks passed", rep.Summary.Passed)
+	}
+}
+
+// The reports: JSON with its stable names, JUnit XML that parses, one testcase per check.
+func TestReports(t *testing.T) {
+	f := newFake(t)
+	broken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		q.Del("limit")
+		r.URL.RawQuery = q.Encode()
+		f.ServeHTTP(w, r)
+	})
+	cfg := config(broken)
+	cfg.Only = []string{"reading/paging"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js bytes.Buffer
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var decoded struct {
+		Version int    `json:"version"`
+		RunID   string `json:"run_id"`
+		Summary struct {
+			Failed int `json:"failed"`
+		} `json:"summary"`
+		Checks []struct {
+			Name    string `json:"name"`
+			Verdict string `json:"verdict"`
+			Runs    []struct {
+				Format   string `json:"format"`
+				Failures []struct {
+					Message string `json:"message"`
+					Rule    string `json:"rule"`
+					Spec    string `json:"spec"`
+					Request struct {
+						Method, URL string
+					} `json:"request"`
+					Response struct {
+						Status int `json:"status"`
+					} `json:"response"`
+				} `json:"failures"`
+			} `json:"runs"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if decoded.Version != contract.ReportVersion || decoded.RunID == "" || decoded.Summary.Failed == 0 {
+		t.Errorf("JSON report: %+v", decoded)
+	}
+	found := false
+	for _, c := range decoded.Checks {
+		if c.Name == "reading/paging/limit" && c.Verdict == "fail" {
+			f := c.Runs[0].Failures[0]
+			found = f.Rule != "" && f.Spec != "" && f.Request.URL != "" && f.Response.Status == 200
+		}
+	}
+	if !found {
+		t.Errorf("the JSON report lacks the evidence of reading/paging/limit:\n%s", js.String())
+	}
+	var ju bytes.Buffer
+	if err := rep.WriteJUnit(&ju); err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(ju.Bytes(), &suites); err != nil {
+		t.Fatalf("JUnit: %v\n%s", err, ju.String())
+	}
+	if suites.Tests != len(rep.Checks) || suites.Failures != rep.Summary.Failed {
+		t.Errorf("JUnit: %d tests, %d failures; the report has %d checks, %d failed", suites.Tests, suites.Failures, len(rep.Checks), rep.Summary.Failed)
+	}
+	var text bytes.Buffer
+	rep.WriteText(&text)
+	for _, want := range []string{"FAIL  reading/paging/limit", "rule:", "spec:", "request:  GET", "response: 200"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the text report lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
+// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, a limit
+// above 50 refused rather than clamped, strict references on update, datetimes in another time zone, and more users
+// than the sample (so that the filter checks judge a prefix of the collection).
+func TestPlausibleVariantsPass(t *testing.T) {
+	loc, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	opts := fake.Options{Users: 160, Seed: 7, ValidationStatus: http.StatusUnprocessableEntity, CreateStatus: http.StatusOK,
+		RejectOverLimit: true, StrictReferences: true, Location: loc}
+	opts.Auth = auth.DefaultConfig()
+	opts.Auth.InsufficientScopeStatus = http.StatusUnauthorized
+	f, err := fake.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	rep, err := contract.Run(t.Context(), config(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+}
