@@ -178,6 +178,8 @@ func (g *generator) paths() obj {
 					"400", responseRef("BadRequest"),
 					"401", responseRef("Unauthorized"),
 					"403", responseRef("Forbidden"),
+					"413", responseRef("PayloadTooLarge"),
+					"415", responseRef("UnsupportedMediaType"),
 					"422", responseRef("UnprocessableEntity"),
 					"429", responseRef("TooManyRequests"),
 				),
@@ -216,6 +218,8 @@ func (g *generator) paths() obj {
 					"401", responseRef("Unauthorized"),
 					"403", responseRef("Forbidden"),
 					"404", responseRef("NotFound"),
+					"413", responseRef("PayloadTooLarge"),
+					"415", responseRef("UnsupportedMediaType"),
 					"422", responseRef("UnprocessableEntity"),
 					"429", responseRef("TooManyRequests"),
 				),
@@ -295,6 +299,8 @@ func responses() obj {
 		"Forbidden", r("The token lacks the scope the operation needs (Coupa may answer 401 instead)."),
 		"NotFound", r("No user with that id."),
 		"UnprocessableEntity", r("Validation failed (Coupa documents 400; Rails apps often use 422)."),
+		"PayloadTooLarge", r("The request body is too large."),
+		"UnsupportedMediaType", r("The request body is neither JSON nor XML."),
 		"TooManyRequests", r("More than 25 requests per second (bursts of 20). No `Retry-After`."),
 	)
 }
