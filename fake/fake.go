@@ -9,7 +9,6 @@ package fake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -152,7 +151,7 @@ func New(opts Options) (*Fake, error) {
 	f.opts.Auth = authCfg
 	f.store = store.NewMemory(layout)
 	f.render = newRenderer(layout, cat, f.store, f.opts.Location)
-	f.faults = newFaults(f.clock)
+	f.faults = newFaults()
 	if f.router, err = newValidator(s); err != nil {
 		return nil, err
 	}
@@ -187,6 +186,3 @@ func (f *Fake) Close() error {
 	}
 	return nil
 }
-
-// errClosed is returned by operations on a closed fake's background work.
-var errClosed = errors.New("fake: closed")

@@ -76,7 +76,7 @@ type faults struct {
 	rng    *rand.Rand
 }
 
-func newFaults(*Clock) *faults {
+func newFaults() *faults {
 	return &faults{rng: rand.New(rand.NewPCG(1, 2))}
 }
 

@@ -1,7 +1,6 @@
 package fake_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -165,5 +164,3 @@ func containsMessage(msgs []string, part string) bool {
 	}
 	return false
 }
-
-var _ = bytes.NewReader

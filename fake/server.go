@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
 )
 
@@ -148,8 +146,3 @@ func (f *Fake) Users(ctx context.Context) ([]map[string]any, error) {
 
 // Len returns the number of users.
 func (f *Fake) Len(ctx context.Context) (int, error) { return f.store.Len(ctx) }
-
-// Credentials describes how to reach the fake, for start-up banners.
-func (f *Fake) Credentials() auth.Config { return f.opts.Auth }
-
-var _ = strconv.Itoa
