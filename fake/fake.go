@@ -85,9 +85,13 @@ type Fake struct {
 	defaultOnce sync.Once
 	template    *store.Record // a new user's defaults
 
-	seedMu  sync.Mutex
-	seeded  []*store.Record // the seeded state, for reset
-	persist *persister
+	seedMu        sync.Mutex
+	seeded        []*store.Record // the seeded state, for reset
+	seededVersion uint64          // the store's version right after seeding
+	compactLater  bool            // a bulk load left garbage: compact in the background
+	background    sync.WaitGroup
+	stop          context.CancelFunc
+	persist       *persister
 }
 
 // New builds a fake and fills it with its users (generated, fixtures, or the saved state).
@@ -164,6 +168,11 @@ func New(opts Options) (*Fake, error) {
 		}
 	}
 	f.handler = f.routes()
+	ctx, stop := context.WithCancel(context.Background())
+	f.stop = stop
+	if f.compactLater {
+		f.background.Go(func() { f.compact(ctx) })
+	}
 	return f, nil
 }
 
@@ -181,6 +190,8 @@ func (f *Fake) AuthConfig() auth.Config { return f.opts.Auth }
 
 // Close saves the state when a state file is configured and stops background work.
 func (f *Fake) Close() error {
+	f.stop()
+	f.background.Wait()
 	if f.persist != nil {
 		return f.persist.close()
 	}

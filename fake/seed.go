@@ -47,35 +47,57 @@ func (f *Fake) seed(ctx context.Context) error {
 	if err := f.loadUsers(ctx, users); err != nil {
 		return err
 	}
-	if len(users) > 10_000 {
-		users = nil
-		if err := f.compact(ctx); err != nil {
-			return err
-		}
-	}
+	f.compactLater = len(users) > 10_000
 	snap, err := f.store.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
 	f.seedMu.Lock()
-	f.seeded = snap
+	f.seeded, f.seededVersion = snap, f.store.Version()
 	f.seedMu.Unlock()
 	return nil
 }
 
-// compact copies every user into fresh memory once the load's garbage is gone, so that the records sit densely in
-// the heap and the resident size after start-up is what the users need (Go's collector does not move objects).
-func (f *Fake) compact(ctx context.Context) error {
-	recs, err := f.store.Snapshot(ctx)
-	if err != nil {
-		return err
+// rewriter is what a store offers for compaction (the in-memory store has it).
+type rewriter interface {
+	Rewrite(ctx context.Context, want uint64, rewrite func(*store.Record) *store.Record) ([]*store.Record, bool, error)
+}
+
+// compact copies every user into fresh memory with interned strings, once a bulk load's garbage is gone, so that
+// the records sit densely in the heap and the resident size is what the users need (Go's collector does not move
+// objects). It runs in the background after start-up, while the fake serves; a write in the meantime cancels it
+// (the memory is then only less dense).
+func (f *Fake) compact(ctx context.Context) {
+	rw, ok := f.store.(rewriter)
+	if !ok {
+		return
 	}
+	start := time.Now()
+	f.seedMu.Lock()
+	want := f.seededVersion
+	f.seedMu.Unlock()
 	runtime.GC()
 	in, unique := store.NewInterner(), f.layout.UniqueStrings()
-	for i, r := range recs {
-		recs[i] = r.Detached(in, unique)
+	recs, done, err := rw.Rewrite(ctx, want, func(r *store.Record) *store.Record { return r.Detached(in, unique) })
+	if err != nil || !done {
+		f.log.Info("compaction skipped", "reason", cmpOr(err, "users changed meanwhile"))
+		return
 	}
-	return f.store.Replace(ctx, recs)
+	f.seedMu.Lock()
+	if f.seededVersion == want {
+		f.seeded = recs // reset returns to the compacted records, and the old ones can go
+	}
+	f.seedMu.Unlock()
+	in = nil
+	debug.FreeOSMemory()
+	f.log.Info("compacted the users", "users", len(recs), "took", time.Since(start).Round(time.Millisecond))
+}
+
+func cmpOr(err error, otherwise string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return otherwise
 }
 
 // createAPIUsers makes the users that act for each OAuth client and for the API keys (created-by, updated-by).

@@ -220,6 +220,35 @@ func (m *Memory) Replace(_ context.Context, records []*Record) error {
 	return nil
 }
 
+// Rewrite replaces every user by rewrite(user) — the same content in new memory — provided the store is still at
+// version want. The copies are made and indexed without holding the lock, so readers and writers go on meanwhile;
+// if anything was written in between, nothing is replaced and ok is false. It returns the new records in id order.
+// The fake uses it to compact the heap after a bulk load while it already serves.
+func (m *Memory) Rewrite(ctx context.Context, want uint64, rewrite func(*Record) *Record) (recs []*Record, ok bool, err error) {
+	m.mu.RLock()
+	old := slices.Clone(m.users)
+	m.mu.RUnlock()
+	if m.version.Load() != want {
+		return nil, false, nil
+	}
+	fresh := &Memory{layout: m.layout, unique: m.emptyIndexes(len(old))}
+	recs = make([]*Record, len(old))
+	for i, r := range old {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		recs[i] = rewrite(r)
+		fresh.index(recs[i], true)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.version.Load() != want {
+		return nil, false, nil
+	}
+	m.users, m.unique = slices.Clone(recs), fresh.unique
+	return recs, true, nil
+}
+
 // Snapshot implements Store.
 func (m *Memory) Snapshot(context.Context) ([]*Record, error) {
 	m.mu.RLock()

@@ -162,3 +162,30 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("%d users, want 800", n)
 	}
 }
+
+func TestRewrite(t *testing.T) {
+	ctx := context.Background()
+	m, l := newTestStore(t)
+	for _, login := range []string{"a", "b", "c"} {
+		if _, err := m.Create(ctx, user(l, login, login+"@example.com")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := m.Version()
+	recs, ok, err := m.Rewrite(ctx, v, func(r *Record) *Record { return r.Detached(NewInterner(), l.UniqueStrings()) })
+	if err != nil || !ok || len(recs) != 3 {
+		t.Fatalf("rewrite: %v %v %d", ok, err, len(recs))
+	}
+	got, _, _ := m.Get(ctx, 2)
+	if got != recs[1] || m.Version() != v {
+		t.Error("the store does not hold the rewritten records, or its version moved")
+	}
+	if r, found, _ := m.Lookup(ctx, "login", "B"); !found || r != recs[1] {
+		t.Error("indexes do not point at the rewritten records")
+	}
+	// A write since the wanted version cancels the rewrite.
+	m.Create(ctx, user(l, "d", "d@example.com"))
+	if _, ok, _ := m.Rewrite(ctx, v, func(r *Record) *Record { return r.Clone() }); ok {
+		t.Error("a rewrite replaced users written meanwhile")
+	}
+}
