@@ -163,7 +163,7 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 				continue
 			}
 			n, ok := asInt(v)
-			if !ok {
+			if !ok || n < 0 || n > store.MaxID {
 				return nil, 0, bad
 			}
 			r.SetRef(s, n)

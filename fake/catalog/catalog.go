@@ -6,6 +6,7 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -85,8 +86,8 @@ func New(s *spec.Spec, ref *fixtures.Reference) (*Catalog, error) {
 		for i, row := range rows {
 			e := &Entry{Fields: normalize(ob, s, row)}
 			id, ok := e.Fields["id"].(int64)
-			if !ok || id <= 0 {
-				return nil, fmt.Errorf("catalog: %s #%d: no id", name, i)
+			if !ok || id <= 0 || id > math.MaxUint32 {
+				return nil, fmt.Errorf("catalog: %s #%d: no id, or one beyond 4294967295 (records keep references in four bytes)", name, i)
 			}
 			e.ID = id
 			if t.byID[id] != nil {

@@ -105,10 +105,10 @@ func (l *Layout) New() *Record {
 		Str:  make([]string, l.counts[kindStr]),
 		Int:  make([]int64, l.counts[kindInt]),
 		Time: make([]int64, l.counts[kindTime]),
-		Ref:  make([]int64, l.counts[kindRef]),
+		Ref:  make([]uint32, l.counts[kindRef]),
 	}
 	if n := l.counts[kindList]; n > 0 {
-		r.List = make([][]int64, n)
+		r.listEnd = make([]uint32, n)
 	}
 	if n := l.counts[kindOwned]; n > 0 {
 		r.Owned = make([]*Owned, n)

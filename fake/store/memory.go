@@ -156,6 +156,12 @@ func (m *Memory) Create(_ context.Context, r *Record) (*Record, error) {
 	} else if _, exists := m.find(r.ID); exists {
 		return nil, fmt.Errorf("create: id %d is taken", r.ID)
 	}
+	if r.ID > MaxID {
+		if assigned {
+			r.ID = 0
+		}
+		return nil, fmt.Errorf("create: id %d is beyond the largest id, %d", r.ID, int64(MaxID))
+	}
 	if taken := m.conflicts(r); len(taken) > 0 {
 		if assigned {
 			r.ID = 0
@@ -202,7 +208,7 @@ func (m *Memory) Replace(_ context.Context, records []*Record) error {
 	slices.SortFunc(users, func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) })
 	fresh := &Memory{layout: m.layout, nextID: 1, unique: m.emptyIndexes(len(users))}
 	for i, r := range users {
-		if r.ID <= 0 || (i > 0 && users[i-1].ID == r.ID) {
+		if r.ID <= 0 || r.ID > MaxID || (i > 0 && users[i-1].ID == r.ID) {
 			return fmt.Errorf("replace: invalid or repeated id %d", r.ID)
 		}
 		if taken := fresh.conflicts(r); len(taken) > 0 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -188,4 +189,36 @@ func TestRewrite(t *testing.T) {
 	if _, ok, _ := m.Rewrite(ctx, v, func(r *Record) *Record { return r.Clone() }); ok {
 		t.Error("a rewrite replaced users written meanwhile")
 	}
+}
+
+func TestListsShareOneArray(t *testing.T) {
+	_, l := newTestStore(t)
+	roles, _ := l.Slot("roles")
+	groups, _ := l.Slot("user-groups")
+	content, _ := l.Slot("content-groups")
+	r := l.New()
+	r.SetList(roles, []int64{3, 4})
+	r.SetList(content, []int64{7})
+	r.SetList(groups, []int64{9, 10, 11})
+	c := r.Clone()
+	c.SetList(roles, []int64{2})
+	c.SetNull(content)
+	check := func(what string, got []int64, want ...int64) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", what, got, want)
+		}
+	}
+	check("original roles", r.ListIDs(roles), 3, 4)
+	check("original content groups", r.ListIDs(content), 7)
+	check("original user groups", r.ListIDs(groups), 9, 10, 11)
+	check("clone roles", c.ListIDs(roles), 2)
+	check("clone content groups", c.ListIDs(content))
+	check("clone user groups", c.ListIDs(groups), 9, 10, 11)
+	if !c.IsNull(content) || r.IsNull(content) {
+		t.Error("null bits")
+	}
+	// Appending to a returned list must not reach into the next list.
+	_ = append(c.ListIDs(roles), 99)
+	check("user groups after an append to roles", c.ListIDs(groups), 9, 10, 11)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -9,15 +10,18 @@ import (
 // Record is one stored user. Stored records are never changed: an update stores a changed clone, so readers may
 // keep and render a record without locks.
 type Record struct {
-	ID    int64
-	Str   []string
-	Int   []int64
-	Bool  uint64
-	Time  []int64 // Unix microseconds: Coupa's timestamps have at most microsecond precision
-	Ref   []int64 // id of the associated object
-	List  [][]int64
-	Owned []*Owned
-	null  [2]uint64
+	ID   int64
+	Str  []string
+	Int  []int64
+	Bool uint64
+	Time []int64  // Unix microseconds: Coupa's timestamps have at most microsecond precision
+	Ref  []uint32 // id of the associated object: ids stay below MaxID, and four bytes a reference count at 100,000 users
+	// List holds the ids of every list association one after the other, listEnd where each one ends: one small
+	// array instead of a slice header per list keeps 100,000 users within their memory budget.
+	List    []int64
+	listEnd []uint32
+	Owned   []*Owned
+	null    [2]uint64
 }
 
 // Owned is an object stored by value inside its user (a phone number): its id and its fields other than id, in the
@@ -34,12 +38,8 @@ func (r *Record) Clone() *Record {
 	c.Int = slices.Clone(r.Int)
 	c.Time = slices.Clone(r.Time)
 	c.Ref = slices.Clone(r.Ref)
-	if r.List != nil {
-		c.List = make([][]int64, len(r.List))
-		for i, l := range r.List {
-			c.List[i] = slices.Clone(l)
-		}
-	}
+	c.List = slices.Clone(r.List)
+	c.listEnd = slices.Clone(r.listEnd)
 	if r.Owned != nil {
 		c.Owned = make([]*Owned, len(r.Owned))
 		for i, o := range r.Owned {
@@ -133,7 +133,7 @@ func (r *Record) SetNull(s Slot) {
 	case kindRef:
 		r.Ref[s.Pos] = 0
 	case kindList:
-		r.List[s.Pos] = nil
+		r.replaceList(s.Pos, nil)
 	case kindOwned:
 		r.Owned[s.Pos] = nil
 	}
@@ -175,7 +175,7 @@ func (r *Record) SetTime(s Slot, t time.Time) {
 }
 
 // RefID returns the id of a single associated object (0 when null).
-func (r *Record) RefID(s Slot) int64 { return r.Ref[s.Pos] }
+func (r *Record) RefID(s Slot) int64 { return int64(r.Ref[s.Pos]) }
 
 // SetRef sets a single association by id; 0 makes it null.
 func (r *Record) SetRef(s Slot, id int64) {
@@ -183,15 +183,44 @@ func (r *Record) SetRef(s Slot, id int64) {
 		r.SetNull(s)
 		return
 	}
-	r.Ref[s.Pos] = id
+	if id < 0 || id > MaxID {
+		panic(fmt.Sprintf("store: reference to id %d, beyond MaxID", id)) // ids come from the store, which keeps them below
+	}
+	r.Ref[s.Pos] = uint32(id)
 	r.setNull(s.Index, false)
 }
 
 // ListIDs returns the ids of a list association (do not change the slice).
-func (r *Record) ListIDs(s Slot) []int64 { return r.List[s.Pos] }
+func (r *Record) ListIDs(s Slot) []int64 {
+	start, end := r.listBounds(s.Pos)
+	return r.List[start:end:end]
+}
 
 // SetList replaces a list association.
-func (r *Record) SetList(s Slot, ids []int64) { r.List[s.Pos] = ids; r.setNull(s.Index, false) }
+func (r *Record) SetList(s Slot, ids []int64) {
+	r.replaceList(s.Pos, ids)
+	r.setNull(s.Index, false)
+}
+
+func (r *Record) listBounds(pos int) (start, end int) {
+	if pos > 0 {
+		start = int(r.listEnd[pos-1])
+	}
+	return start, int(r.listEnd[pos])
+}
+
+// replaceList swaps one list's ids in the shared array (into a new array: a stored record's array is never
+// written, as readers may hold it).
+func (r *Record) replaceList(pos int, ids []int64) {
+	start, end := r.listBounds(pos)
+	next := make([]int64, 0, len(r.List)-(end-start)+len(ids))
+	next = append(append(append(next, r.List[:start]...), ids...), r.List[end:]...)
+	delta := len(ids) - (end - start)
+	for i := pos; i < len(r.listEnd); i++ {
+		r.listEnd[i] = uint32(int(r.listEnd[i]) + delta)
+	}
+	r.List = next
+}
 
 // OwnedOf returns an owned object (nil when null).
 func (r *Record) OwnedOf(s Slot) *Owned { return r.Owned[s.Pos] }

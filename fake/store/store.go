@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -34,6 +35,10 @@ type Store interface {
 	// Version counts the changes made so far, so that a saver can tell whether there is anything new to save.
 	Version() uint64
 }
+
+// MaxID is the largest id a record may have (references are stored in four bytes). Catalog objects must stay
+// below it too.
+const MaxID = math.MaxUint32
 
 // ErrNotFound is returned for an id no user has.
 var ErrNotFound = errors.New("no such user")
