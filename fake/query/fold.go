@@ -95,6 +95,23 @@ type pattern struct {
 	// only at that byte in either case (lo, up), whatever else the text holds.
 	direct bool
 	lo, up byte
+	// anchor: the position in the ASCII needle of its rarest byte (see commonness), when that is not the first;
+	// in all-ASCII text a search for it wastes fewer comparisons than one for the first byte.
+	anchor         int
+	anchorLo, anUp byte
+}
+
+// commonness ranks bytes by how often they occur in what users hold (names, logins, emails), rarest first: an
+// index into this string, from the most common; bytes not in it (punctuation, upper half) are the rarest of all.
+const commonness = "ea.nriolstm@cdhuykgbpjvfwzxq0123456789"
+
+// commonRank orders bytes for the anchor; the twins rank as most common, so never anchor, because a non-ASCII rune
+// can stand for them (ſ for s) and an anchor must be a byte every match holds.
+func commonRank(b byte) int {
+	if asciiTwins[lowerASCII[b]] {
+		return len(commonness) + 1
+	}
+	return strings.IndexByte(commonness, lowerASCII[b]) + 1
 }
 
 func newPattern(s string) pattern {
@@ -115,6 +132,17 @@ func newPattern(s string) pattern {
 	}
 	if p.isASC {
 		p.ascii = string(b)
+	}
+	if p.isASC && len(p.ascii) > 1 {
+		for i := 1; i < len(p.ascii); i++ {
+			if commonRank(p.ascii[i]) < commonRank(p.ascii[p.anchor]) {
+				p.anchor = i
+			}
+		}
+		p.anchorLo, p.anUp = p.ascii[p.anchor], p.ascii[p.anchor]
+		if 'a' <= p.anchorLo && p.anchorLo <= 'z' {
+			p.anUp = p.anchorLo - ('a' - 'A')
+		}
 	}
 	if p.isASC && p.ascii != "" && !asciiTwins[p.ascii[0]] {
 		p.direct = true
@@ -170,6 +198,11 @@ func (p *pattern) index(h string) int {
 	if len(h) < len(nd) {
 		return -1
 	}
+	if p.anchor > 0 {
+		if i, sure := p.anchoredIndex(h); sure {
+			return i
+		}
+	}
 	lo, up := p.lo, p.up
 	if !p.direct {
 		lo = nd[0]
@@ -200,6 +233,40 @@ func (p *pattern) index(h string) int {
 }
 
 // matchAt reports whether h starts with the needle (nd as lower-case ASCII, runes folded).
+// anchoredIndex searches for the needle's rarest byte (at p.anchor) rather than its first. Every match holds that
+// byte (it is ASCII and no other rune folds to it) at a byte position between p.anchor and len(h)-len(needle)+
+// p.anchor, whatever else h holds, so finding none there settles it. When one is found in all-ASCII text, the match
+// around it is byte for byte and starts p.anchor bytes earlier; in other text sure is false and index does the
+// general search.
+func (p *pattern) anchoredIndex(h string) (i int, sure bool) {
+	nd, k := p.ascii, p.anchor
+	window := h[k : len(h)-len(nd)+k+1]
+	best, checked := -1, false
+	for _, c := range [2]byte{p.anchorLo, p.anUp} {
+		for from := 0; ; {
+			i := strings.IndexByte(window[from:], c)
+			if i < 0 || (best >= 0 && from+i >= best) {
+				break
+			}
+			if !checked {
+				if !isASCII(h) {
+					return -1, false
+				}
+				checked = true
+			}
+			if start := from + i; matchAt(h[start:], nd, p.runes) {
+				best = start
+				break
+			}
+			from += i + 1
+		}
+		if p.anchorLo == p.anUp {
+			break
+		}
+	}
+	return best, true
+}
+
 func matchAt(h, nd string, runes []rune) bool {
 	for i := 0; i < len(nd); i++ {
 		b := h[i]

@@ -244,7 +244,11 @@ func (m *Memory) Rewrite(ctx context.Context, want uint64, rewrite func(*Record)
 			return nil, false, ctx.Err()
 		}
 		recs[i] = rewrite(r)
-		fresh.index(recs[i], true)
+	}
+	// Indexed after the copies, not between them, so that the copies lie next to each other in memory: a full scan
+	// follows them in id order.
+	for _, r := range recs {
+		fresh.index(r, true)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

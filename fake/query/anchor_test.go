@@ -1,0 +1,35 @@
+package query
+
+import "testing"
+
+// TestAnchoredSearch covers the rare-byte anchor: matches in ASCII text, misses, and non-ASCII runes that fold to
+// ASCII letters (ſ is s, K (Kelvin) is k), where the anchor must hand over to the general search.
+func TestAnchoredSearch(t *testing.T) {
+	for _, c := range []struct {
+		needle, hay string
+		want        int
+	}{
+		{"no-such", "john.no-such@example.com", 5},
+		{"no-such", "NO-SUCH", 0},
+		{"no-such", "no_such", -1},
+		{"s-x", "ſ-x", 0},
+		{"s-x", "aa ſ-X", 3},
+		{"a-b", "a-a-b", 2},
+		{"jo-q", "xxjo-qjo-q", 2},
+		{"k@z", "\u212a@Z", 0},
+	} {
+		p := newPattern(c.needle)
+		got := -1
+		if p.in(c.hay) {
+			got = 0
+		}
+		if (got >= 0) != (c.want >= 0) {
+			t.Errorf("%q in %q: %v, want %v", c.needle, c.hay, got >= 0, c.want >= 0)
+		}
+		if p.direct && isASCII(c.hay) {
+			if i := p.index(c.hay); i != c.want {
+				t.Errorf("index(%q, %q) = %d, want %d", c.hay, c.needle, i, c.want)
+			}
+		}
+	}
+}
