@@ -37,14 +37,7 @@ func (b *bucket) wait(ctx context.Context) error {
 	if delay <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return sleepCtx(ctx, delay)
 }
 
 // reserve takes a token now, even into debt, and returns how long the caller must wait for it: the debt is the

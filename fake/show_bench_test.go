@@ -9,17 +9,7 @@ import (
 // BenchmarkShowJSON measures GET /api/users/{id} in-process (handler only, no network), the path the load script
 // measures over loopback.
 func BenchmarkShowJSON(b *testing.B) {
-	f, err := New(Options{Users: 1000, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tok, err := f.Token()
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, "/api/users/500", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Accept", "application/json")
+	f, req := benchRequest(b, 1000, "/api/users/500")
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -33,18 +23,7 @@ func BenchmarkShowJSON(b *testing.B) {
 // BenchmarkIndexContains100k measures an index query whose contains filter matches no one, so that every one of
 // 100,000 users is scanned (the target: p50 ≤ 10 ms).
 func BenchmarkIndexContains100k(b *testing.B) {
-	f, err := New(Options{Users: 100_000, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	f.background.Wait() // measure the compacted store, as a server settles to
-	tok, err := f.Token()
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, "/api/users?email%5Bcontains%5D=no-such-substring", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Accept", "application/json")
+	f, req := benchRequest(b, 100_000, "/api/users?email%5Bcontains%5D=no-such-substring")
 	b.ResetTimer()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -53,4 +32,23 @@ func BenchmarkIndexContains100k(b *testing.B) {
 			b.Fatal(rec.Code, rec.Body.String())
 		}
 	}
+}
+
+// benchRequest starts a fake with that many users, settled (compacted), and a JSON request with a token.
+func benchRequest(b *testing.B, users int, target string) (*Fake, *http.Request) {
+	b.Helper()
+	f, err := New(Options{Users: users, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	f.background.Wait() // measure the store a server settles to
+	tok, err := f.Token()
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept", "application/json")
+	return f, req
 }
