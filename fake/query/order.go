@@ -62,7 +62,7 @@ func (k *sortKey) entry(r *store.Record) entry {
 	case spec.KindInteger:
 		en.num = r.Integer(k.slot)
 	case spec.KindDateTime:
-		en.num = r.Time[k.slot.Pos]
+		en.num = r.Int[k.slot.Pos] // datetimes are Unix microseconds in Int (store.Layout)
 	case spec.KindBoolean:
 		en.num = int64(boolInt(r.Boolean(k.slot)))
 	}

@@ -153,7 +153,7 @@ func (p *planner) scalar(e *spec.Element, op Op, vals []any) (predicate, error) 
 		case spec.KindInteger:
 			return func(r *store.Record) bool { return t.test(r.Int[pos], false) && !r.IsNull(s) }, nil
 		case spec.KindDateTime:
-			return func(r *store.Record) bool { return t.test(r.Time[pos], false) && !r.IsNull(s) }, nil
+			return func(r *store.Record) bool { return t.test(r.Int[pos], false) && !r.IsNull(s) }, nil
 		}
 		return func(r *store.Record) bool {
 			var v int64

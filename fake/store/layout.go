@@ -33,7 +33,7 @@ const (
 	kindStr   kind = iota // strings
 	kindInt               // integers
 	kindBool              // booleans (bits)
-	kindTime              // datetimes
+	kindTime              // datetimes, as Unix microseconds in Int after the integers (one slice fewer a record)
 	kindRef               // one associated object, by id
 	kindList              // a list of associated objects, by id
 	kindOwned             // an object owned by the user and stored by value (phone numbers)
@@ -76,6 +76,12 @@ func NewLayout(s *spec.Spec) (*Layout, error) {
 			l.Unique = append(l.Unique, e)
 		}
 	}
+	for name, sl := range l.slots {
+		if sl.Kind == kindTime {
+			sl.Pos += l.counts[kindInt]
+			l.slots[name] = sl
+		}
+	}
 	if l.counts[kindBool] > 64 {
 		return nil, fmt.Errorf("layout: %d booleans, records hold at most 64", l.counts[kindBool])
 	}
@@ -102,10 +108,9 @@ func (l *Layout) Object(name string) *spec.Object { return l.objects[name] }
 // New returns an empty record: every element null.
 func (l *Layout) New() *Record {
 	r := &Record{
-		Str:  make([]string, l.counts[kindStr]),
-		Int:  make([]int64, l.counts[kindInt]),
-		Time: make([]int64, l.counts[kindTime]),
-		Ref:  make([]uint32, l.counts[kindRef]),
+		Str: make([]string, l.counts[kindStr]),
+		Int: make([]int64, l.counts[kindInt]+l.counts[kindTime]),
+		Ref: make([]uint32, l.counts[kindRef]),
 	}
 	if n := l.counts[kindList]; n > 0 {
 		r.listEnd = make([]uint32, n)

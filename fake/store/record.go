@@ -14,7 +14,6 @@ type Record struct {
 	Str  []string
 	Int  []int64
 	Bool uint64
-	Time []int64  // Unix microseconds: Coupa's timestamps have at most microsecond precision
 	Ref  []uint32 // id of the associated object: ids stay below MaxID, and four bytes a reference count at 100,000 users
 	// List holds the ids of every list association one after the other, listEnd where each one ends: one small
 	// array instead of a slice header per list keeps 100,000 users within their memory budget.
@@ -36,7 +35,6 @@ func (r *Record) Clone() *Record {
 	c := *r
 	c.Str = slices.Clone(r.Str)
 	c.Int = slices.Clone(r.Int)
-	c.Time = slices.Clone(r.Time)
 	c.Ref = slices.Clone(r.Ref)
 	c.List = slices.Clone(r.List)
 	c.listEnd = slices.Clone(r.listEnd)
@@ -129,7 +127,7 @@ func (r *Record) SetNull(s Slot) {
 	case kindBool:
 		r.Bool &^= 1 << s.Pos
 	case kindTime:
-		r.Time[s.Pos] = 0
+		r.Int[s.Pos] = 0
 	case kindRef:
 		r.Ref[s.Pos] = 0
 	case kindList:
@@ -166,11 +164,11 @@ func (r *Record) SetBoolean(s Slot, v bool) {
 }
 
 // TimeOf returns a datetime element's value in UTC.
-func (r *Record) TimeOf(s Slot) time.Time { return time.UnixMicro(r.Time[s.Pos]).UTC() }
+func (r *Record) TimeOf(s Slot) time.Time { return time.UnixMicro(r.Int[s.Pos]).UTC() }
 
 // SetTime sets a datetime element (to the microsecond).
 func (r *Record) SetTime(s Slot, t time.Time) {
-	r.Time[s.Pos] = t.UnixMicro()
+	r.Int[s.Pos] = t.UnixMicro()
 	r.setNull(s.Index, false)
 }
 
