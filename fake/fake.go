@@ -80,7 +80,7 @@ type Fake struct {
 	ownedIDs atomic.Int64
 	apiUsers map[string]int64 // client id or API key → the API user acting for it
 
-	specDoc []byte
+	specDoc []byte // the embedded document, copied once rather than per request
 
 	defaultOnce sync.Once
 	template    *store.Record // a new user's defaults

@@ -223,7 +223,7 @@ func (f *Fake) respondWritten(w http.ResponseWriter, r *http.Request, status int
 
 func (f *Fake) serveSpecYAML(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml")
-	w.Write(f.specYAML())
+	w.Write(f.specDoc)
 }
 
 func (f *Fake) serveSpecJSON(w http.ResponseWriter, r *http.Request) {
@@ -256,5 +256,3 @@ func (f *Fake) parseView(values url.Values, write bool) (writeView, *apiError) {
 	}
 	return writeView{view: viewOf(sh), none: sh.Return == query.ReturnNone}, nil
 }
-
-func (f *Fake) specYAML() []byte { return f.specDoc }
