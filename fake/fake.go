@@ -19,9 +19,9 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
-	"github.com/coupa-kit/coupa-users/fake/catalog"
-	"github.com/coupa-kit/coupa-users/fake/store"
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 

@@ -13,9 +13,9 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/coupa-kit/coupa-users/fake/query"
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/query"
 	"github.com/coupa-kit/coupa-users/internal/railsxml"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 // MaxBodyBytes bounds a request body; a larger one is refused with 413 before it is read whole.

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coupa-kit/coupa-users/fake/catalog"
-	"github.com/coupa-kit/coupa-users/fake/query"
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/query"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 

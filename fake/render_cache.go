@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 // userCache keeps the full JSON of recently rendered users. Stored records never change, but a user's JSON also

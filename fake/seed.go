@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
-	"github.com/coupa-kit/coupa-users/fake/store"
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 

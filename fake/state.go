@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 

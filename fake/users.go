@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 

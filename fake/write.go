@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/coupa-kit/coupa-users/fake/catalog"
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 // sequential hides the store's Split, so that Execute scans on one goroutine: the reference the parallel scan

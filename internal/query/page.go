@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 // pager builds the page while the scan (ascending id) goes, keeping at most about offset+limit matches:

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 var (

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/coupa-kit/coupa-users/fake/store"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 // TestFilters runs every operator on every kind of attribute against the five test users (see testUsers).
