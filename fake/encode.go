@@ -1,10 +1,11 @@
 package fake
 
 import (
-	"github.com/coupa-kit/coupa-users/internal/jsonstr"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/coupa-kit/coupa-users/internal/jsonstr"
 )
 
 // encoder writes one response body in JSON or in Rails-style XML. Renderers walk a user once and call it; the two

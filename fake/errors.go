@@ -1,9 +1,11 @@
 package fake
 
 import (
-	"github.com/coupa-kit/coupa-users/internal/jsonstr"
 	"net/http"
 	"strconv"
+
+	"github.com/coupa-kit/coupa-users/internal/jsonstr"
+	"github.com/coupa-kit/coupa-users/internal/railsxml"
 )
 
 // apiError is a failed request in Coupa's terms: a status and the messages of Coupa's error body.
@@ -26,7 +28,7 @@ func newError(status int, messages ...string) *apiError {
 }
 
 // errorBody renders Coupa's error body: {"errors":{"user":[...]},"warnings":null} in JSON,
-// <errors><error>...</error></errors> in XML.
+// <errors><error><![CDATA[...]]></error></errors> in XML, as Coupa's samples have it.
 func errorBody(f format, e *apiError) []byte {
 	if f == formatJSON {
 		b := []byte(`{"errors":{`)
@@ -40,11 +42,5 @@ func errorBody(f format, e *apiError) []byte {
 		}
 		return append(b, `]},"warnings":null}`...)
 	}
-	b := []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<errors>\n")
-	for _, m := range e.messages {
-		b = append(b, "  <error>"...)
-		b = appendXMLText(b, m)
-		b = append(b, "</error>\n"...)
-	}
-	return append(b, "</errors>\n"...)
+	return railsxml.MarshalErrors(e.messages)
 }

@@ -13,15 +13,13 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
 	"github.com/coupa-kit/coupa-users/internal/catalog"
 	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/internal/users"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -71,19 +69,15 @@ type Fake struct {
 	catalog  *catalog.Catalog
 	auth     *auth.Service
 	clock    *Clock
+	users    *users.Service
 	render   *renderer
-	router   routers.Router
 	handler  http.Handler
 	log      *slog.Logger
 	def      format
 	faults   *faults
-	ownedIDs atomic.Int64
 	apiUsers map[string]int64 // client id or API key → the API user acting for it
 
 	specDoc []byte // the embedded document, copied once rather than per request
-
-	defaultOnce sync.Once
-	template    *store.Record // a new user's defaults
 
 	seedMu        sync.Mutex
 	seeded        []*store.Record // the seeded state, for reset
@@ -154,11 +148,13 @@ func New(opts Options) (*Fake, error) {
 	}
 	f.opts.Auth = authCfg
 	f.store = store.NewMemory(layout)
+	f.users, err = users.New(users.Config{Spec: s, Layout: layout, Store: f.store, Catalog: cat, Now: f.clock.Now,
+		StrictReferences: opts.StrictReferences})
+	if err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
+	}
 	f.render = newRenderer(layout, cat, f.store, f.opts.Location)
 	f.faults = newFaults()
-	if f.router, err = newValidator(s); err != nil {
-		return nil, err
-	}
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,9 +12,11 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/query"
 	"github.com/coupa-kit/coupa-users/internal/railsxml"
 	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/internal/users"
 )
 
 // MaxBodyBytes bounds a request body; a larger one is refused with 413 before it is read whole.
@@ -49,7 +50,7 @@ func (f *Fake) userID(ctx context.Context, r *http.Request) (*store.Record, *api
 	if err != nil || id <= 0 {
 		return nil, notFound(raw)
 	}
-	u, ok, err := f.store.Get(ctx, id)
+	u, ok, err := f.users.Get(ctx, id)
 	if err != nil {
 		return nil, newError(http.StatusInternalServerError, err.Error())
 	}
@@ -59,9 +60,7 @@ func (f *Fake) userID(ctx context.Context, r *http.Request) (*store.Record, *api
 	return u, nil
 }
 
-func notFound(id string) *apiError {
-	return newError(http.StatusNotFound, fmt.Sprintf("Couldn't find User with 'id'=%s", id))
-}
+func notFound(id string) *apiError { return newError(http.StatusNotFound, problem.UserNotFound(id)) }
 
 func (f *Fake) show(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -85,13 +84,13 @@ func (f *Fake) index(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, queryError(err))
 		return
 	}
-	users, err := query.Execute(ctx, f.store, f.layout, q, f.catalog)
+	users, err := f.users.Find(ctx, q)
 	if err != nil {
 		f.fail(w, r, newError(http.StatusInternalServerError, err.Error()))
 		return
 	}
 	if len(users) == 0 && f.responseFormat(r) == formatXML {
-		f.fail(w, r, newError(http.StatusNotFound, "No results match your search criteria."))
+		f.fail(w, r, newError(http.StatusNotFound, problem.NoResults))
 		return
 	}
 	v := viewOf(q.Shape)
@@ -112,42 +111,40 @@ func queryError(err error) *apiError {
 	return newError(http.StatusBadRequest, err.Error())
 }
 
-// readBody reads and decodes a user body (JSON or XML) after checking it against the spec.
+// readBody reads and decodes a user body, JSON or XML, into the data model users.Service checks (the one
+// validation path; XML leaves are typed by the schema, as Rails' XML parser types them).
 func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (map[string]any, *apiError) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, newError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes))
+		return nil, newError(http.StatusRequestEntityTooLarge, problem.BodyTooLarge(MaxBodyBytes))
 	}
 	if err != nil {
-		return nil, newError(http.StatusBadRequest, "Could not read the request body: "+err.Error())
+		return nil, newError(http.StatusBadRequest, problem.UnreadableBody(err))
 	}
 	bf, ok := bodyFormat(r, data)
 	if !ok {
-		return nil, newError(http.StatusUnsupportedMediaType, "Unsupported Content-Type "+strconv.Quote(r.Header.Get("Content-Type"))+": send application/json or application/xml")
+		return nil, newError(http.StatusUnsupportedMediaType, problem.UnsupportedContentType(r.Header.Get("Content-Type")))
 	}
 	var value any
 	switch bf {
 	case formatJSON:
 		if err := json.Unmarshal(data, &value); err != nil {
-			return nil, newError(f.opts.ValidationStatus, "Malformed JSON in the request body: "+err.Error())
+			return nil, newError(f.opts.ValidationStatus, problem.MalformedJSON(err))
 		}
 	case formatXML:
 		root, v, err := railsxml.Unmarshal(data, f.spec.Schema(schema))
 		if err != nil {
-			return nil, newError(f.opts.ValidationStatus, "Malformed XML in the request body: "+err.Error())
+			return nil, newError(f.opts.ValidationStatus, problem.MalformedXML(err))
 		}
 		if root != "user" {
-			return nil, newError(f.opts.ValidationStatus, "The XML body's root element must be <user>, not <"+root+">")
+			return nil, newError(f.opts.ValidationStatus, problem.WrongRoot(root))
 		}
 		value = v
 	}
 	body, ok := value.(map[string]any)
 	if !ok {
-		return nil, newError(f.opts.ValidationStatus, "The request body must be a user object")
-	}
-	if msgs := f.validateBody(r.Context(), r, data, bf); len(msgs) > 0 {
-		return nil, &apiError{status: f.opts.ValidationStatus, resource: "user", messages: msgs}
+		return nil, newError(f.opts.ValidationStatus, problem.NotAUser)
 	}
 	return body, nil
 }
@@ -164,7 +161,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, e)
 		return
 	}
-	u, err := f.createUser(ctx, body, f.actorFor(principal(r)), nil)
+	u, err := f.users.Create(ctx, body, f.actorFor(principal(r)))
 	if err != nil {
 		f.fail(w, r, f.writeFailure(err))
 		return
@@ -189,7 +186,7 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, e)
 		return
 	}
-	u, err := f.updateUser(ctx, existing.ID, body, f.actorFor(principal(r)))
+	u, err := f.users.Update(ctx, existing.ID, body, f.actorFor(principal(r)))
 	if errors.Is(err, store.ErrNotFound) {
 		f.fail(w, r, notFound(strconv.FormatInt(existing.ID, 10)))
 		return
@@ -202,9 +199,8 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) writeFailure(err error) *apiError {
-	var we *writeError
-	if errors.As(err, &we) {
-		return &apiError{status: f.opts.ValidationStatus, resource: "user", messages: we.messages}
+	if ps, ok := users.Refused(err); ok {
+		return &apiError{status: f.opts.ValidationStatus, resource: "user", messages: problem.Messages(ps)}
 	}
 	return newError(http.StatusInternalServerError, err.Error())
 }

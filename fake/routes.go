@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/internal/problem"
 )
 
 // routes wires the Coupa API, the token endpoint, the spec, the health check and the admin surface.
@@ -46,7 +47,7 @@ func (f *Fake) recoverPanics(next http.Handler) http.Handler {
 				}
 				f.log.Error("panic serving a request", "method", r.Method, "path", r.URL.Path, "panic", v,
 					"stack", string(debug.Stack()))
-				f.fail(w, r, newError(http.StatusInternalServerError, "Internal error in the fake (a bug): please report it"))
+				f.fail(w, r, newError(http.StatusInternalServerError, problem.Internal))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -82,9 +83,9 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 		delay, status := f.faults.before()
 		sleep(ctx, delay)
 		if status != 0 {
-			msg := "Injected fault"
+			msg := problem.InjectedFault
 			if status == http.StatusTooManyRequests {
-				msg = "Rate limit exceeded: at most 25 requests per second"
+				msg = problem.RateLimited
 			}
 			f.fail(w, r, &apiError{status: status, resource: "base", messages: []string{msg}})
 			return
@@ -124,7 +125,7 @@ func principal(r *http.Request) auth.Principal {
 
 // notRouted answers what Rails answers for a route it does not have, DELETE /api/users/:id among them.
 func (f *Fake) notRouted(w http.ResponseWriter, r *http.Request) {
-	f.fail(w, r, newError(http.StatusNotFound, "No route matches ["+r.Method+"] \""+r.URL.Path+"\""))
+	f.fail(w, r, newError(http.StatusNotFound, problem.NoRoute(r.Method, r.URL.Path)))
 }
 
 // fail writes Coupa's error body in the negotiated format.

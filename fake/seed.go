@@ -2,18 +2,15 @@ package fake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
 	"github.com/coupa-kit/coupa-users/internal/store"
-	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // seed fills an empty fake: one API user per credential (Coupa records API writes as done by an API user), then the
@@ -102,47 +99,22 @@ func cmpOr(err error, otherwise string) string {
 
 // createAPIUsers makes the users that act for each OAuth client and for the API keys (created-by, updated-by).
 func (f *Fake) createAPIUsers(ctx context.Context) error {
-	f.apiUsers = map[string]int64{}
-	apiUser, _ := f.layout.Slot("api-user")
-	add := func(key, login string) error {
-		if _, ok := f.apiUsers[key]; ok {
-			return nil
-		}
-		last := login
-		if len(last) > 40 {
-			last = last[:40]
-		}
-		body := map[string]any{
-			"login": login, "email": login + "@api.coupa-fake.test", "firstname": "API", "lastname": last,
-			"roles": []any{map[string]any{"name": "Integration API"}},
-		}
-		r, err := f.createUser(ctx, body, 0, func(r *store.Record) { r.SetBoolean(apiUser, true) })
-		if err != nil {
-			return fmt.Errorf("fake: creating the API user %s: %w", login, err)
-		}
-		f.apiUsers[key] = r.ID
-		return nil
-	}
+	var keys, logins []string
 	for _, c := range f.opts.Auth.Clients {
-		if err := add(c.ID, c.ID); err != nil {
-			return err
+		if !slices.Contains(keys, c.ID) {
+			keys, logins = append(keys, c.ID), append(logins, c.ID)
 		}
 	}
-	if len(f.opts.Auth.APIKeys) > 0 || len(f.apiUsers) == 0 {
-		if err := add("api-key", "api-key-user"); err != nil {
-			return err
-		}
+	if len(f.opts.Auth.APIKeys) > 0 || len(keys) == 0 {
+		keys, logins = append(keys, "api-key"), append(logins, "api-key-user")
 	}
-	// The API users created themselves: stamp them with the first one.
-	first := int64(1)
-	for id := range f.apiUsers {
-		_, err := f.store.Update(ctx, f.apiUsers[id], func(r *store.Record) error {
-			f.stamp(r, true, first, f.clock.Now())
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	ids, err := f.users.CreateAPIUsers(ctx, logins)
+	if err != nil {
+		return fmt.Errorf("fake: %w", err)
+	}
+	f.apiUsers = make(map[string]int64, len(ids))
+	for i, id := range ids {
+		f.apiUsers[keys[i]] = id
 	}
 	return nil
 }
@@ -161,44 +133,9 @@ func (f *Fake) actorFor(p auth.Principal) int64 {
 	return 0
 }
 
-// loadUsers creates fixture users through the same checks as the API, keeping the output-only values and
-// timestamps a fixture presets. A user whose manager comes later in the list is retried after the others.
+// loadUsers creates fixture users through the same checks as the API, as written by the first client's API user.
 func (f *Fake) loadUsers(ctx context.Context, users []fixtures.User) error {
-	actor := f.apiUsers[firstClient(f.opts.Auth)]
-	pending := make([]int, len(users))
-	for i := range pending {
-		pending[i] = i
-	}
-	// One pair of plans serves every user: start-up plans 100,000 of them, and fresh plans would be garbage that
-	// fragments the heap the records live in.
-	in, out := &plan{sets: make([]assignment, 0, 64)}, &plan{}
-	for len(pending) > 0 {
-		var retry []int
-		var lastErr error
-		for _, i := range pending {
-			err := f.planFixture(ctx, &users[i], in, out)
-			if err == nil && len(out.errors) > 0 {
-				err = &writeError{messages: out.errors}
-			}
-			if err == nil {
-				_, err = f.createFromPlan(ctx, in, actor, out.apply)
-			}
-			var we *writeError
-			if errors.As(err, &we) && onlyMissingUsers(we) {
-				retry = append(retry, i)
-				lastErr = fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
-			}
-		}
-		if len(retry) == len(pending) {
-			return lastErr
-		}
-		pending = retry
-	}
-	return nil
+	return f.users.Load(ctx, users, f.apiUsers[firstClient(f.opts.Auth)])
 }
 
 func firstClient(c auth.Config) string {
@@ -206,94 +143,4 @@ func firstClient(c auth.Config) string {
 		return c.Clients[0].ID
 	}
 	return "api-key"
-}
-
-func onlyMissingUsers(we *writeError) bool {
-	for _, m := range we.messages {
-		if !strings.HasPrefix(m, "Unable to find valid User record") {
-			return false
-		}
-	}
-	return true
-}
-
-// planFixture checks a fixture user element by element with the same rules as a request body, without a JSON round
-// trip (start-up loads 100,000 users). Output-only values a fixture may preset go into a second plan.
-// The two plans are reused from user to user (in and out are reset, not reallocated): start-up plans 100,000 users,
-// and their garbage would otherwise fragment the heap the records live in.
-func (f *Fake) planFixture(ctx context.Context, u *fixtures.User, in, out *plan) (err error) {
-	in.sets, in.errors, out.sets, out.errors = in.sets[:0], in.errors[:0], out.sets[:0], out.errors[:0]
-	u.Visit(func(key string, v any) {
-		if err != nil {
-			return
-		}
-		slot, ok := f.layout.Slot(key)
-		if !ok {
-			return
-		}
-		el := f.layout.Elements[slot.Index]
-		target := in
-		if !el.In {
-			target = out
-		}
-		a := assignment{slot: slot, el: el}
-		var msg string
-		switch v := v.(type) {
-		case time.Time:
-			a.num = v.UnixMicro()
-		case int:
-			msg, err = f.planValue(ctx, &a, float64(v), true)
-		case fixtures.Ref:
-			a.ref, msg, err = f.resolveFixtureRef(ctx, el, v)
-		case []fixtures.Ref:
-			a.list = make([]int64, 0, len(v))
-			for _, r := range v {
-				var id int64
-				if id, msg, err = f.resolveFixtureRef(ctx, el, r); msg != "" || err != nil {
-					break
-				}
-				if !slices.Contains(a.list, id) {
-					a.list = append(a.list, id)
-				}
-			}
-		case fixtures.PhoneNumber:
-			msg, err = f.planValue(ctx, &a, map[string]any{"country-code": v.CountryCode, "area-code": v.AreaCode,
-				"number": v.Number, "extension": v.Extension}, true)
-		default:
-			msg, err = f.planValue(ctx, &a, v, true)
-		}
-		switch {
-		case err != nil:
-		case msg != "":
-			target.errors = append(target.errors, msg)
-		default:
-			target.sets = append(target.sets, a)
-		}
-	})
-	return err
-}
-
-// resolveFixtureRef resolves a fixture reference: by the object's first natural key (the one fixtures are written
-// in: login, code, name, location-code), or by id. The common hit costs no allocation; a miss is resolved the way a
-// request's would be, for the same message.
-func (f *Fake) resolveFixtureRef(ctx context.Context, el *spec.Element, r fixtures.Ref) (int64, string, error) {
-	ob := f.layout.Object(el.Object)
-	if r.Key != "" && len(ob.NaturalKeys) > 0 {
-		if el.Object == "UserRef" {
-			if u, ok, err := f.store.Lookup(ctx, ob.NaturalKeys[0], r.Key); err != nil || ok {
-				return idOf(u), "", err
-			}
-		} else if e := f.catalog.Lookup(el.Object, ob.NaturalKeys[0], r.Key); e != nil {
-			return e.ID, "", nil
-		}
-		return f.resolve(ctx, el, map[string]any{ob.NaturalKeys[0]: r.Key})
-	}
-	return f.resolve(ctx, el, map[string]any{"id": float64(r.ID)})
-}
-
-func idOf(r *store.Record) int64 {
-	if r == nil {
-		return 0
-	}
-	return r.ID
 }

@@ -86,12 +86,8 @@ func (f *Fake) restoreState(ctx context.Context, st *State) error {
 	if err := f.store.Replace(ctx, recs); err != nil {
 		return err
 	}
-	for {
-		cur := f.ownedIDs.Load()
-		if cur >= maxOwned || f.ownedIDs.CompareAndSwap(cur, maxOwned) {
-			return nil
-		}
-	}
+	f.users.NoteOwnedID(maxOwned)
+	return nil
 }
 
 func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {

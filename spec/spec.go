@@ -13,6 +13,10 @@ import (
 //go:embed openapi.yaml
 var document []byte
 
+// UserRef is the schema name of a reference to another user (manager, created-by...): such references resolve
+// against the users themselves, not against reference data.
+const UserRef = "UserRef"
+
 // YAML returns the embedded OpenAPI document as committed (a copy: callers may not change the original).
 func YAML() []byte { return append([]byte(nil), document...) }
 

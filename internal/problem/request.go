@@ -1,0 +1,54 @@
+package problem
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// The sentences of refusals that concern the request rather than a value of the user. Where Coupa's exact words
+// are known (a route Rails lacks, a missing record, an empty search) they are Coupa's; the others are the fake's.
+
+// NoResults is Coupa's XML answer to an index that matches no user.
+const NoResults = "No results match your search criteria."
+
+// NotAUser refuses a body that is not an object.
+const NotAUser = "The request body must be a user object"
+
+// RateLimited refuses a request over Coupa's rate limit.
+const RateLimited = "Rate limit exceeded: at most 25 requests per second"
+
+// InjectedFault is the answer of a fault set through the admin surface.
+const InjectedFault = "Injected fault"
+
+// Internal is a failure of the fake itself.
+const Internal = "Internal error in the fake (a bug): please report it"
+
+// NoRoute is Rails' answer to a route it does not have (DELETE /api/users/:id among them).
+func NoRoute(method, path string) string { return "No route matches [" + method + "] \"" + path + "\"" }
+
+// UserNotFound is ActiveRecord's answer to an id no user has.
+func UserNotFound(id string) string { return "Couldn't find User with 'id'=" + id }
+
+// BodyTooLarge refuses a body over the fake's limit.
+func BodyTooLarge(limit int) string {
+	return fmt.Sprintf("The request body is larger than %d bytes", limit)
+}
+
+// UnreadableBody is a body the connection failed to deliver.
+func UnreadableBody(err error) string { return "Could not read the request body: " + err.Error() }
+
+// UnsupportedContentType refuses a body in a format the API does not read.
+func UnsupportedContentType(ct string) string {
+	return "Unsupported Content-Type " + strconv.Quote(ct) + ": send application/json or application/xml"
+}
+
+// MalformedJSON refuses a body that is not JSON.
+func MalformedJSON(err error) string { return "Malformed JSON in the request body: " + err.Error() }
+
+// MalformedXML refuses a body that is not Rails-style XML.
+func MalformedXML(err error) string { return "Malformed XML in the request body: " + err.Error() }
+
+// WrongRoot refuses an XML body whose root is not <user>.
+func WrongRoot(root string) string {
+	return "The XML body's root element must be <user>, not <" + root + ">"
+}

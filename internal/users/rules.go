@@ -1,0 +1,160 @@
+package users
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/coupa-kit/coupa-users/internal/problem"
+	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// newTemplate builds what Coupa fills in on create where the request is silent: active, coupa_credentials,
+// security type 0, every flag false, ERP payment, the User role and the instance's reporting currency. It is worked
+// out once and cloned for each new record.
+func (s *Service) newTemplate() *store.Record {
+	r := s.layout.New()
+	for _, e := range s.layout.Elements {
+		sl, _ := s.layout.Slot(e.Name)
+		if e.Kind == spec.KindBoolean {
+			r.SetBoolean(sl, e.Name == "active")
+		}
+		if e.List {
+			r.SetList(sl, []int64{})
+		}
+	}
+	set := func(name, v string) {
+		if sl, ok := s.layout.Slot(name); ok {
+			r.SetString(sl, v)
+		}
+	}
+	set("authentication-method", "coupa_credentials")
+	set("employee-payment-channel", "ERP")
+	if sl, ok := s.layout.Slot("account-security-type"); ok {
+		r.SetInteger(sl, 0)
+	}
+	if sl, ok := s.layout.Slot("default-currency"); ok {
+		r.SetRef(sl, s.catalog.DefaultCurrency.ID)
+	}
+	if sl, ok := s.layout.Slot("roles"); ok {
+		if role := s.catalog.Lookup("Role", "name", "User"); role != nil {
+			r.SetList(sl, []int64{role.ID})
+		}
+	}
+	return r
+}
+
+// stamp maintains what Coupa derives on every write: fullname from the names, and the timestamps and author.
+func (s *Service) stamp(r *store.Record, create bool, actor int64, now time.Time) {
+	first, _ := s.layout.Slot("firstname")
+	last, _ := s.layout.Slot("lastname")
+	if sl, ok := s.layout.Slot("fullname"); ok {
+		r.SetString(sl, strings.TrimSpace(r.String(first)+" "+r.String(last)))
+	}
+	if create {
+		if sl, ok := s.layout.Slot("created-at"); ok {
+			r.SetTime(sl, now)
+		}
+		if sl, ok := s.layout.Slot("created-by"); ok {
+			r.SetRef(sl, actor)
+		}
+	}
+	if sl, ok := s.layout.Slot("updated-at"); ok {
+		r.SetTime(sl, now)
+	}
+	if sl, ok := s.layout.Slot("updated-by"); ok {
+		r.SetRef(sl, actor)
+	}
+}
+
+// check runs the validations on the record as it would be stored: every required element present and not blank,
+// a well-formed email, no user managing themselves. Elements the plan already found fault with are not reported
+// twice.
+func (s *Service) check(r *store.Record, p *plan) []problem.Problem {
+	var out []problem.Problem
+	for _, e := range s.layout.Elements {
+		if !e.Required || p.faulty(e.Name) {
+			continue
+		}
+		sl, _ := s.layout.Slot(e.Name)
+		if r.IsNull(sl) || (e.Kind == spec.KindString && strings.TrimSpace(r.String(sl)) == "") {
+			out = append(out, problem.Problem{Code: problem.Blank, Element: e.Name})
+		}
+	}
+	if sl, ok := s.layout.Slot("email"); ok && !r.IsNull(sl) && !p.faulty("email") {
+		if v := r.String(sl); v != "" && !validEmail(v) {
+			out = append(out, problem.Problem{Code: problem.Invalid, Element: "email"})
+		}
+	}
+	if sl, ok := s.layout.Slot("manager"); ok && r.ID != 0 && r.RefID(sl) == r.ID {
+		out = append(out, problem.Problem{Code: problem.OwnManager, Element: "manager"})
+	}
+	return out
+}
+
+func validEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && domain != "" && !strings.ContainsAny(s, " \t\r\n,;<>") && !strings.Contains(domain, "@")
+}
+
+// mentionName derives a free mention name from the user's names ("JaneDoe", then "JaneDoe2"...), as Coupa does when
+// a request gives none.
+func (s *Service) mentionName(ctx context.Context, r *store.Record) (string, error) {
+	first, _ := s.layout.Slot("firstname")
+	last, _ := s.layout.Slot("lastname")
+	var b strings.Builder
+	for _, part := range []string{r.String(first), r.String(last)} {
+		for _, c := range part {
+			if unicode.IsLetter(c) || unicode.IsDigit(c) {
+				b.WriteRune(c)
+			}
+		}
+	}
+	base := b.String()
+	if base == "" {
+		login, _ := s.layout.Slot("login")
+		base = r.String(login)
+	}
+	for i := 1; i < 10000; i++ {
+		candidate := base
+		if i > 1 {
+			candidate += strconv.Itoa(i)
+		}
+		_, taken, err := s.store.Lookup(ctx, "mention-name", candidate)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return candidate, nil
+		}
+	}
+	return "", fmt.Errorf("users: no free mention name for %q", base)
+}
+
+// refused is the error of a write with problems, in the model's order (the spec's element order), as Rails lists
+// a record's errors.
+func (s *Service) refused(ps []problem.Problem) error {
+	index := func(p problem.Problem) int {
+		if sl, ok := s.layout.Slot(p.Element); ok {
+			return sl.Index
+		}
+		return -1
+	}
+	sorted := slices.Clone(ps)
+	slices.SortStableFunc(sorted, func(a, b problem.Problem) int { return cmp.Compare(index(a), index(b)) })
+	return &problem.Error{Problems: sorted}
+}
+
+func taken(c *store.ConflictError) []problem.Problem {
+	out := make([]problem.Problem, len(c.Elements))
+	for i, e := range c.Elements {
+		out[i] = problem.Problem{Code: problem.Taken, Element: e}
+	}
+	return out
+}

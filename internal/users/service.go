@@ -1,0 +1,222 @@
+// Package users is the fake's domain without HTTP: Coupa's rules for creating, updating and finding users (defaults,
+// derived values, validations, references), over the store, the catalog and the query engine. The HTTP handlers,
+// the fixture loader, the admin surface and the Go API all write through one Service, so a rule holds for every
+// door, and a refused write changes nothing.
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/problem"
+	"github.com/coupa-kit/coupa-users/internal/query"
+	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+// Config is what a Service works over.
+type Config struct {
+	Spec    *spec.Spec
+	Layout  *store.Layout
+	Store   store.Store
+	Catalog *catalog.Catalog
+	// Now is the fake's clock (timestamps of writes).
+	Now func() time.Time
+	// StrictReferences makes an unresolvable reference on update a problem, as it is on create (Coupa ignores it).
+	StrictReferences bool
+}
+
+// Service runs Coupa's writes and reads of users. It is safe for concurrent use.
+type Service struct {
+	layout   *store.Layout
+	store    store.Store
+	catalog  *catalog.Catalog
+	now      func() time.Time
+	strict   bool
+	resolver *resolver
+	template *store.Record // a new user's defaults
+
+	// nullable marks, by element index, the elements a request may set to null.
+	nullable []bool
+	// ownedRequired lists, by object, the fields an object stored by value must have (a phone number's number).
+	ownedRequired map[string][]string
+	ownedIDs      atomic.Int64
+}
+
+// New builds a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Spec == nil || cfg.Layout == nil || cfg.Store == nil || cfg.Catalog == nil || cfg.Now == nil {
+		return nil, errors.New("users: a Service needs a spec, a layout, a store, a catalog and a clock")
+	}
+	users := cfg.Layout.Object(spec.UserRef)
+	if users == nil {
+		return nil, fmt.Errorf("users: the spec has no %s object", spec.UserRef)
+	}
+	s := &Service{
+		layout: cfg.Layout, store: cfg.Store, catalog: cfg.Catalog, now: cfg.Now, strict: cfg.StrictReferences,
+		resolver:      &resolver{store: cfg.Store, catalog: cfg.Catalog, users: users},
+		ownedRequired: map[string][]string{},
+	}
+	input := cfg.Spec.Schema("UserUpdate")
+	if input == nil {
+		return nil, errors.New("users: the spec has no UserUpdate schema")
+	}
+	for _, e := range cfg.Layout.Elements {
+		nullable := e.Nullable
+		if p := input.Properties[e.Name]; p != nil && p.Value != nil {
+			nullable = p.Value.Nullable
+		}
+		s.nullable = append(s.nullable, nullable)
+		if e.Kind == spec.KindObject && !e.List {
+			if ob := cfg.Layout.Object(e.Object); ob != nil && len(ob.NaturalKeys) == 0 {
+				if in := cfg.Spec.Schema(e.Object + "Input"); in != nil {
+					s.ownedRequired[e.Object] = in.Required
+				}
+			}
+		}
+	}
+	s.template = s.newTemplate()
+	return s, nil
+}
+
+// Get returns the user with that id; ok is false when there is none.
+func (s *Service) Get(ctx context.Context, id int64) (*store.Record, bool, error) {
+	return s.store.Get(ctx, id)
+}
+
+// Lookup finds a user by a unique element's value, ignoring case as Coupa does.
+func (s *Service) Lookup(ctx context.Context, element, value string) (*store.Record, bool, error) {
+	return s.store.Lookup(ctx, element, value)
+}
+
+// Find runs an index query: the page of users that match it.
+func (s *Service) Find(ctx context.Context, q *query.Query) ([]*store.Record, error) {
+	return query.Execute(ctx, s.store, s.layout, q, s.catalog)
+}
+
+// Create runs Coupa's create: defaults, the body's values, derived values, validations, and the store's unique
+// indexes. A refusal is a *problem.Error listing every problem found; nothing is stored then.
+func (s *Service) Create(ctx context.Context, body map[string]any, actor int64) (*store.Record, error) {
+	p, err := s.planBody(ctx, body, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.create(ctx, p, actor, nil)
+}
+
+// create stores a planned user; preset, when given, sets what only fixtures and the fake itself may (output-only
+// elements, timestamps).
+func (s *Service) create(ctx context.Context, p *plan, actor int64, preset func(*store.Record)) (*store.Record, error) {
+	r := s.template.Clone()
+	p.apply(r)
+	s.stamp(r, true, actor, s.now())
+	if preset != nil {
+		preset(r)
+	}
+	if ps := append(p.problems, s.check(r, p)...); len(ps) > 0 {
+		return nil, s.refused(ps)
+	}
+	mention, _ := s.layout.Slot("mention-name")
+	derive := r.IsNull(mention) || r.String(mention) == ""
+	for attempt := 0; ; attempt++ {
+		if derive {
+			name, err := s.mentionName(ctx, r)
+			if err != nil {
+				return nil, err
+			}
+			r.SetString(mention, name)
+		}
+		stored, err := s.store.Create(ctx, r)
+		var conflict *store.ConflictError
+		if errors.As(err, &conflict) {
+			// A derived mention name raced with another create: derive again.
+			if derive && len(conflict.Elements) == 1 && conflict.Elements[0] == "mention-name" && attempt < 5 {
+				continue
+			}
+			return nil, s.refused(taken(conflict))
+		}
+		return stored, err
+	}
+}
+
+// Update runs Coupa's update: the body's values over the stored user, fullname recomputed, validations; the stored
+// user is replaced only if everything passes. store.ErrNotFound when there is no such user; a refusal is a
+// *problem.Error.
+func (s *Service) Update(ctx context.Context, id int64, body map[string]any, actor int64) (*store.Record, error) {
+	p, err := s.planBody(ctx, body, s.strict)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.store.Update(ctx, id, func(r *store.Record) error {
+		p.apply(r)
+		s.stamp(r, false, actor, s.now())
+		if ps := append(p.problems, s.check(r, p)...); len(ps) > 0 {
+			return s.refused(ps)
+		}
+		return nil
+	})
+	var conflict *store.ConflictError
+	if errors.As(err, &conflict) {
+		return nil, s.refused(taken(conflict))
+	}
+	return r, err
+}
+
+// CreateAPIUsers creates the users that act for API clients (Coupa records API writes as done by an API user), one
+// per login; they are stamped as created by the first of them.
+func (s *Service) CreateAPIUsers(ctx context.Context, logins []string) ([]int64, error) {
+	apiUser, _ := s.layout.Slot("api-user")
+	ids := make([]int64, 0, len(logins))
+	for _, login := range logins {
+		last := login
+		if len(last) > 40 {
+			last = last[:40]
+		}
+		body := map[string]any{
+			"login": login, "email": login + "@api.coupa-fake.test", "firstname": "API", "lastname": last,
+			"roles": []any{map[string]any{"name": "Integration API"}},
+		}
+		p, err := s.planBody(ctx, body, true)
+		if err != nil {
+			return nil, err
+		}
+		r, err := s.create(ctx, p, 0, func(r *store.Record) { r.SetBoolean(apiUser, true) })
+		if err != nil {
+			return nil, fmt.Errorf("users: creating the API user %s: %w", login, err)
+		}
+		ids = append(ids, r.ID)
+	}
+	for _, id := range ids {
+		_, err := s.store.Update(ctx, id, func(r *store.Record) error {
+			s.stamp(r, true, ids[0], s.now())
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// NoteOwnedID makes the ids of objects stored by value (phone numbers) continue above id, after a restore.
+func (s *Service) NoteOwnedID(id int64) {
+	for {
+		cur := s.ownedIDs.Load()
+		if cur >= id || s.ownedIDs.CompareAndSwap(cur, id) {
+			return
+		}
+	}
+}
+
+// Refused reports whether err is a write refused for Coupa's reasons, and its problems.
+func Refused(err error) ([]problem.Problem, bool) {
+	var pe *problem.Error
+	if errors.As(err, &pe) {
+		return pe.Problems, true
+	}
+	return nil, false
+}

@@ -1,0 +1,232 @@
+package users
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/problem"
+	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func newService(t testing.TB, strict bool) (*Service, store.Store) {
+	t.Helper()
+	s := spec.MustLoad()
+	layout, err := store.NewLayout(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := fixtures.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.New(s, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.NewMemory(layout)
+	svc, err := New(Config{Spec: s, Layout: layout, Store: st, Catalog: cat, Now: func() time.Time { return epoch },
+		StrictReferences: strict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, st
+}
+
+func jane(extra map[string]any) map[string]any {
+	b := map[string]any{"login": "jane", "email": "jane@example.com", "firstname": "Jane", "lastname": "Doe"}
+	for k, v := range extra {
+		b[k] = v
+	}
+	return b
+}
+
+// codes renders problems compactly: "element.field:code".
+func codes(t testing.TB, err error) []string {
+	t.Helper()
+	ps, ok := Refused(err)
+	if !ok {
+		t.Fatalf("not a refusal: %v", err)
+	}
+	var out []string
+	for _, p := range ps {
+		s := p.Element
+		if p.Field != "" {
+			s += "." + p.Field
+		}
+		out = append(out, s+": "+strings.TrimPrefix(p.Message(), problem.Label(p.Element)+" "))
+	}
+	return out
+}
+
+func TestCreateReportsEveryProblemInElementOrder(t *testing.T) {
+	svc, st := newService(t, false)
+	ctx := context.Background()
+	_, err := svc.Create(ctx, map[string]any{
+		"login": "", "email": "not-an-email", "firstname": strings.Repeat("x", 41),
+		"authentication-method": "kerberos", "active": "yes please", "roles": []any{map[string]any{}},
+	}, 0)
+	want := []string{
+		"active: is not a valid boolean",
+		"authentication-method: is not included in the list",
+		"firstname: is too long (maximum is 40 characters)",
+		"roles: must name a record by id or by one of its keys",
+		"email: is invalid",
+		"lastname: can't be blank",
+		"login: can't be blank",
+	}
+	got := codes(t, err)
+	// The model's order is the spec's element order: sort want by it to state the rule, not a copy of the output.
+	idx := func(s string) int { e, _, _ := strings.Cut(s, ":"); sl, _ := svc.layout.Slot(e); return sl.Index }
+	slices.SortStableFunc(want, func(a, b string) int { return idx(a) - idx(b) })
+	if !slices.Equal(got, want) {
+		t.Errorf("problems\n got %q\nwant %q", got, want)
+	}
+	if n, _ := st.Len(ctx); n != 0 {
+		t.Errorf("a refused create stored %d users", n)
+	}
+}
+
+func TestValueShapes(t *testing.T) {
+	svc, _ := newService(t, false)
+	ctx := context.Background()
+	cases := map[string]struct {
+		extra map[string]any
+		want  string
+	}{
+		"required null":        {map[string]any{"firstname": nil}, "firstname: can't be blank"},
+		"non-nullable null":    {map[string]any{"active": nil}, "active: is invalid"},
+		"enum null":            {map[string]any{"authentication-method": nil}, "authentication-method: is not included in the list"},
+		"list null":            {map[string]any{"roles": nil}, "roles: is invalid"},
+		"list of scalars":      {map[string]any{"roles": []any{5.0}}, "roles: is invalid"},
+		"reference not object": {map[string]any{"manager": 5.0}, "manager: is invalid"},
+		"reference empty":      {map[string]any{"manager": map[string]any{}}, "manager: must name a record by id or by one of its keys"},
+		"reference id text":    {map[string]any{"manager": map[string]any{"id": "abc"}}, "manager.id: id is not a number"},
+		"reference key number": {map[string]any{"manager": map[string]any{"login": 1.0}}, "manager.login: login is invalid"},
+		"number for string":    {map[string]any{"middlename": 5.0}, "middlename: is invalid"},
+		"fraction for integer": {map[string]any{"account-security-type": 1.5}, "account-security-type: is not a number"},
+		"integer enum":         {map[string]any{"business-group-security-type": 7.0}, "business-group-security-type: is not included in the list"},
+		"owned without number": {map[string]any{"phone-work": map[string]any{"country-code": "1"}}, "phone-work.number: number can't be blank"},
+		"owned field too long": {map[string]any{"phone-work": map[string]any{"country-code": "1", "number": strings.Repeat("9", 41)}},
+			"phone-work.number: number is too long (maximum is 40 characters)"},
+		"owned field number": {map[string]any{"phone-work": map[string]any{"country-code": "1", "number": 5.0}}, "phone-work.number: number is invalid"},
+		"unknown currency": {map[string]any{"default-currency": map[string]any{"code": "NOPE"}},
+			`default-currency: Unable to find valid Currency record for default-currency with keys {"code"=>"NOPE"}. Possible keys are ["id", "code"]`},
+	}
+	for name, c := range cases {
+		_, err := svc.Create(ctx, jane(c.extra), 0)
+		if got := codes(t, err); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: %q, want %q", name, got, c.want)
+		}
+	}
+}
+
+func TestCreateDefaultsAndAccepted(t *testing.T) {
+	svc, _ := newService(t, false)
+	ctx := context.Background()
+	r, err := svc.Create(ctx, jane(map[string]any{
+		"first_name": "ignored: not an element", "id": 99.0, "created-at": "output only, ignored",
+		"manager": nil, "roles": []any{map[string]any{"name": "buyer"}, map[string]any{"id": 4.0}},
+		"phone-work": map[string]any{"country_code": "1", "number": "5550123"}, "approval-limit": nil,
+	}), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := svc.layout
+	get := func(name string) store.Slot { s, _ := l.Slot(name); return s }
+	if r.ID == 99 || r.String(get("fullname")) != "Jane Doe" || r.String(get("mention-name")) != "JaneDoe" ||
+		!r.Boolean(get("active")) || r.RefID(get("created-by")) != 7 || !r.TimeOf(get("created-at")).Equal(epoch) {
+		t.Errorf("derived values: id %d fullname %q mention %q active %v by %d at %v", r.ID, r.String(get("fullname")),
+			r.String(get("mention-name")), r.Boolean(get("active")), r.RefID(get("created-by")), r.TimeOf(get("created-at")))
+	}
+	if ids := r.ListIDs(get("roles")); !slices.Equal(ids, []int64{4}) {
+		t.Errorf("roles by name (any case) and by id, once: %v", ids)
+	}
+	// A phone number is stored by value, its fields in the object's field order, with an id of its own.
+	phone := map[string]any{}
+	if o := r.OwnedOf(get("phone-work")); o != nil && o.ID > 0 {
+		i := 0
+		for _, f := range l.Object("PhoneNumber").Fields {
+			if f.Name != "id" {
+				phone[f.Name] = o.Fields[i]
+				i++
+			}
+		}
+	}
+	if phone["country-code"] != "1" || phone["number"] != "5550123" || phone["area-code"] != nil {
+		t.Errorf("phone (underscored keys read too): %v", phone)
+	}
+	// The derived mention name steps aside for a taken one.
+	r2, err := svc.Create(ctx, map[string]any{"login": "jane2", "email": "j2@example.com", "firstname": "Jane", "lastname": "Doe"}, 7)
+	if err != nil || r2.String(get("mention-name")) != "JaneDoe2" {
+		t.Errorf("second Jane Doe: %v %v", err, r2)
+	}
+	_, err = svc.Create(ctx, jane(map[string]any{"email": "other@example.com", "login": "JANE"}), 7)
+	if got := codes(t, err); !slices.Equal(got, []string{"login: has already been taken"}) {
+		t.Errorf("duplicate login: %q", got)
+	}
+}
+
+func TestUpdateRules(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		svc, st := newService(t, strict)
+		ctx := context.Background()
+		r, err := svc.Create(ctx, jane(nil), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _, _ := st.Get(ctx, r.ID)
+		_, err = svc.Update(ctx, r.ID, map[string]any{"manager": map[string]any{"id": float64(r.ID)}, "lastname": "X"}, 0)
+		if got := codes(t, err); !slices.Equal(got, []string{"manager: can't be the user themselves"}) {
+			t.Errorf("own manager: %q", got)
+		}
+		if after, _, _ := st.Get(ctx, r.ID); after != before {
+			t.Error("a refused update changed the stored user")
+		}
+		u, err := svc.Update(ctx, r.ID, map[string]any{"department": map[string]any{"name": "Nowhere"}, "middlename": "Q"}, 0)
+		if strict {
+			if got := codes(t, err); len(got) != 1 || !strings.HasPrefix(got[0], "department: Unable to find valid Department") {
+				t.Errorf("strict: %q", got)
+			}
+		} else if mid, _ := svc.layout.Slot("middlename"); err != nil || u.String(mid) != "Q" {
+			t.Errorf("lenient: the unresolvable reference should be left out: %v", err)
+		}
+		if _, err := svc.Update(ctx, 12345, map[string]any{"lastname": "X"}, 0); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing user: %v", err)
+		}
+	}
+}
+
+func TestLoadRetriesManagersThatComeLater(t *testing.T) {
+	svc, st := newService(t, false)
+	ctx := context.Background()
+	users := []fixtures.User{
+		{Login: "report", Email: "r@example.com", FirstName: "R", LastName: "E", Active: true, Manager: fixtures.ByKey("boss")},
+		{Login: "boss", Email: "b@example.com", FirstName: "B", LastName: "O", Active: true, APIUser: true,
+			CreatedAt: epoch.Add(-time.Hour)},
+	}
+	if err := svc.Load(ctx, users, 0); err != nil {
+		t.Fatal(err)
+	}
+	boss, ok, _ := st.Lookup(ctx, "login", "BOSS")
+	report, _, _ := st.Lookup(ctx, "login", "report")
+	mgr, _ := svc.layout.Slot("manager")
+	api, _ := svc.layout.Slot("api-user")
+	created, _ := svc.layout.Slot("created-at")
+	if !ok || report.RefID(mgr) != boss.ID || !boss.Boolean(api) || !boss.TimeOf(created).Equal(epoch.Add(-time.Hour)) {
+		t.Errorf("manager %d (boss %d), api-user %v, created %v", report.RefID(mgr), boss.ID, boss.Boolean(api), boss.TimeOf(created))
+	}
+	err := svc.Load(ctx, []fixtures.User{{Login: "orphan", Email: "o@example.com", FirstName: "O", LastName: "R",
+		Manager: fixtures.ByKey("nobody")}}, 0)
+	if err == nil || !strings.Contains(err.Error(), `Unable to find valid User record for manager with keys {"login"=>"nobody"}`) {
+		t.Errorf("a manager who never comes: %v", err)
+	}
+}
