@@ -227,7 +227,7 @@ func unresolvableElement() (*spec.Element, string) {
 		if e.List || len(theSpec().Objects[e.Object].NaturalKeys) == 0 {
 			continue
 		}
-		if e.Object == "UserRef" {
+		if e.Object == spec.UserRef {
 			return e, theSpec().Objects[e.Object].NaturalKeys[0]
 		}
 		if fallback == nil {
@@ -301,7 +301,7 @@ func outputOnlyValue(t *checkRun, el *spec.Element, current any) (any, bool) {
 		return fit("ct-ignored", el.MaxLength), true
 	case spec.KindObject:
 		cands := t.env.known(t)[el.Object]
-		if el.Object == "UserRef" {
+		if el.Object == spec.UserRef {
 			cands = t.env.refUsers(t)
 		}
 		if len(cands) == 0 {

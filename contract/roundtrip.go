@@ -109,7 +109,7 @@ func (e *env) setBody(t *checkRun, els []*spec.Element, login string, variant in
 			continue
 		}
 		cands := known[el.Object]
-		if el.Object == "UserRef" {
+		if el.Object == spec.UserRef {
 			cands = e.refUsers(t)
 		}
 		if len(cands) == 0 {

@@ -151,10 +151,10 @@ func (e *env) known(t *checkRun) map[string][]map[string]any {
 	}
 	for _, u := range sample {
 		if active, _ := u["active"].(bool); active {
-			add("UserRef", u)
+			add(spec.UserRef, u)
 		}
 		for _, el := range e.r.sp.Elements {
-			if el.Kind != spec.KindObject || ownedByValue(el.Object) || el.Object == "UserRef" {
+			if el.Kind != spec.KindObject || ownedByValue(el.Object) || el.Object == spec.UserRef {
 				continue
 			}
 			switch v := u[el.Name].(type) {

@@ -61,7 +61,7 @@ func newRenderer(layout *store.Layout, cat *catalog.Catalog, st store.Store, loc
 			rd.outs = append(rd.outs, placed{e, s})
 		}
 	}
-	for _, f := range layout.Object("UserRef").Fields {
+	for _, f := range layout.Object(spec.UserRef).Fields {
 		if e := layout.Element(f.Name); e != nil {
 			s, _ := layout.Slot(e.Name)
 			rd.refFields = append(rd.refFields, placed{e, s})
@@ -137,7 +137,7 @@ func (rd *renderer) element(ctx context.Context, enc encoder, r *store.Record, p
 // object renders one associated object by id; a reference that no longer resolves renders as null.
 func (rd *renderer) object(ctx context.Context, enc encoder, name, object string, id int64, shallow bool, sub *query.Projection) {
 	ob := rd.layout.Object(object)
-	if object == "UserRef" {
+	if object == spec.UserRef {
 		u, ok, err := rd.store.Get(ctx, id)
 		if err != nil || !ok {
 			enc.null(name, "")

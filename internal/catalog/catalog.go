@@ -106,7 +106,7 @@ func New(s *spec.Spec, ref *fixtures.Reference) (*Catalog, error) {
 		c.tables[name] = t
 	}
 	for _, e := range s.Elements {
-		if e.Kind == spec.KindObject && len(s.Objects[e.Object].NaturalKeys) > 0 && e.Object != "UserRef" && c.tables[e.Object] == nil {
+		if e.Kind == spec.KindObject && len(s.Objects[e.Object].NaturalKeys) > 0 && e.Object != spec.UserRef && c.tables[e.Object] == nil {
 			return nil, fmt.Errorf("catalog: no reference data for %s (element %s)", e.Object, e.Name)
 		}
 	}

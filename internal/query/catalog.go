@@ -8,7 +8,3 @@ package query
 type Catalog interface {
 	Each(object string, fn func(id int64, field func(name string) (any, bool)) bool)
 }
-
-// userObject is the schema of references to users (manager, created-by...): they resolve against the store, whose
-// elements have the same names as its fields.
-const userObject = "UserRef"

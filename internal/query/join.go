@@ -55,7 +55,7 @@ func (p *planner) association(conds []Condition) (pr predicate, empty bool, err 
 		}
 	} else {
 		var set map[int64]struct{}
-		if e.Object == userObject {
+		if e.Object == spec.UserRef {
 			set, err = p.resolveUsers(conds)
 		} else {
 			set, err = p.resolveCatalog(e.Object, conds, tests)
