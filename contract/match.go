@@ -28,7 +28,7 @@ const (
 // cond is a filter condition: as sent (attr[op]=value) and as judged on a record.
 type cond struct {
 	attr  string // "login", "manager[login]"
-	op    string // "" for the exact match
+	op    spec.Operator
 	value string
 	kind  spec.Kind
 	el    *spec.Element
@@ -36,7 +36,7 @@ type cond struct {
 }
 
 // newCond builds a condition on a filterable attribute.
-func newCond(attr, op, value string) (cond, error) {
+func newCond(attr string, op spec.Operator, value string) (cond, error) {
 	kind, el, f, err := filterKind(attr)
 	if err != nil {
 		return cond{}, err
@@ -46,17 +46,17 @@ func newCond(attr, op, value string) (cond, error) {
 
 // param is the query parameter's name.
 func (c cond) param() string {
-	if c.op == "" {
+	if c.op == spec.Eq {
 		return c.attr
 	}
-	return c.attr + "[" + c.op + "]"
+	return c.attr + "[" + c.op.Spelling() + "]"
 }
 
 func (c cond) String() string { return c.param() + "=" + c.value }
 
 // negative ops match records whose value differs: for a list association, "any item differs" and "no item equals"
 // are both plausible readings.
-func (c cond) negative() bool { return c.op == "not_eq" || c.op == "not_in" }
+func (c cond) negative() bool { return c.op == spec.NotEq || c.op == spec.NotIn }
 
 // valuesOf returns the values a condition looks at in a record: the attribute's, or the field's of the associated
 // object (of every item, for a list). An absent attribute is null (responses may leave null associations out).
@@ -108,7 +108,7 @@ func (c cond) judge(u map[string]any) tri {
 // test evaluates the condition on one value, case-sensitively and case-insensitively; amb marks a value whose
 // reading is open (a blank of spaces, a null under not_eq).
 func (c cond) test(v any) (cs, ci, amb bool) {
-	if c.op == "blank" {
+	if c.op == spec.Blank {
 		want := c.value == "true"
 		s, isStr := v.(string)
 		if isStr && s != "" && strings.TrimSpace(s) == "" {
@@ -144,32 +144,32 @@ func (c cond) testString(s string, insensitive bool) bool {
 	}
 	s, v := norm(s), norm(val)
 	switch c.op {
-	case "":
+	case spec.Eq:
 		return s == v
-	case "not_eq":
+	case spec.NotEq:
 		return s != v
-	case "contains":
+	case spec.Contains:
 		return strings.Contains(s, v)
-	case "starts_with":
+	case spec.StartsWith:
 		return strings.HasPrefix(s, v)
-	case "ends_with":
+	case spec.EndsWith:
 		return strings.HasSuffix(s, v)
-	case "gt":
+	case spec.Gt:
 		return s > v
-	case "lt":
+	case spec.Lt:
 		return s < v
-	case "gt_or_eq":
+	case spec.GtOrEq:
 		return s >= v
-	case "lt_or_eq":
+	case spec.LtOrEq:
 		return s <= v
-	case "in", "not_in":
+	case spec.In, spec.NotIn:
 		found := false
 		for part := range strings.SplitSeq(val, ",") {
 			if s == norm(part) {
 				found = true
 			}
 		}
-		return found == (c.op == "in")
+		return found == (c.op == spec.In)
 	}
 	return false
 }
@@ -183,7 +183,7 @@ func (c cond) testOrdered(v any) (bool, bool) {
 	}
 	var want []*big.Rat
 	parts := []string{c.value}
-	if c.op == "in" || c.op == "not_in" {
+	if c.op == spec.In || c.op == spec.NotIn {
 		parts = strings.Split(c.value, ",")
 	}
 	for _, p := range parts {
@@ -195,26 +195,26 @@ func (c cond) testOrdered(v any) (bool, bool) {
 	}
 	cmp := got.Cmp(want[0])
 	switch c.op {
-	case "":
+	case spec.Eq:
 		return cmp == 0, true
-	case "not_eq":
+	case spec.NotEq:
 		return cmp != 0, true
-	case "gt":
+	case spec.Gt:
 		return cmp > 0, true
-	case "lt":
+	case spec.Lt:
 		return cmp < 0, true
-	case "gt_or_eq":
+	case spec.GtOrEq:
 		return cmp >= 0, true
-	case "lt_or_eq":
+	case spec.LtOrEq:
 		return cmp <= 0, true
-	case "in", "not_in":
+	case spec.In, spec.NotIn:
 		found := false
 		for _, w := range want {
 			if got.Cmp(w) == 0 {
 				found = true
 			}
 		}
-		return found == (c.op == "in"), true
+		return found == (c.op == spec.In), true
 	}
 	return false, false
 }

@@ -1,8 +1,12 @@
 package contract
 
-import "testing"
+import (
+	"testing"
 
-func mustCond(t *testing.T, attr, op, value string) cond {
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+func mustCond(t *testing.T, attr string, op spec.Operator, value string) cond {
 	t.Helper()
 	c, err := newCond(attr, op, value)
 	if err != nil {
@@ -20,12 +24,14 @@ func TestCondJudge(t *testing.T) {
 		"expense-approval-limit": map[string]any{"amount": "1000.00"},
 	}
 	for _, tc := range []struct {
-		attr, op, value string
-		want            tri
+		attr  string
+		op    spec.Operator
+		value string
+		want  tri
 	}{
-		{"login", "", "Jane.Doe", yes},
-		{"login", "", "jane.doe", maybe}, // MySQL's collation would match; a case-sensitive server would not
-		{"login", "", "john", no},
+		{"login", spec.Eq, "Jane.Doe", yes},
+		{"login", spec.Eq, "jane.doe", maybe}, // MySQL's collation would match; a case-sensitive server would not
+		{"login", spec.Eq, "john", no},
 		{"login", "contains", "e.D", yes},
 		{"login", "contains", "E.D", maybe},
 		{"login", "starts_with", "Jan", yes},
@@ -36,25 +42,25 @@ func TestCondJudge(t *testing.T) {
 		{"login", "not_in", "x,Jane.Doe", no},
 		{"login", "not_eq", "x", yes},
 		{"middlename", "not_eq", "x", maybe}, // SQL leaves nulls out; a server that keeps them is tolerated
-		{"middlename", "", "x", no},
+		{"middlename", spec.Eq, "x", no},
 		{"middlename", "blank", "true", yes},
 		{"employee-number", "blank", "true", yes},
 		{"login", "blank", "true", no},
 		{"id", "gt", "41", yes},
 		{"id", "lt_or_eq", "41", no},
 		{"id", "in", "1, 42", yes},
-		{"active", "", "true", yes},
+		{"active", spec.Eq, "true", yes},
 		{"active", "not_eq", "true", no},
-		{"created-at", "", "2024-03-01T08:00:00Z", yes},
+		{"created-at", spec.Eq, "2024-03-01T08:00:00Z", yes},
 		{"created-at", "gt", "2024-03-01T08:00:01Z", no},
 		{"created-at", "lt", "2024-03-02", yes},
-		{"manager[login]", "", "sam", yes},
-		{"roles[name]", "", "Buyer", yes},
-		{"roles[name]", "", "Admin", no},
+		{"manager[login]", spec.Eq, "sam", yes},
+		{"roles[name]", spec.Eq, "Buyer", yes},
+		{"roles[name]", spec.Eq, "Admin", no},
 		{"roles[name]", "not_eq", "Buyer", maybe}, // any item, or no item: both plausible
 		{"expense-approval-limit[amount]", "gt", "999.99", yes},
-		{"expense-approval-limit[amount]", "", "1000", yes},
-		{"default-currency[code]", "", "USD", no}, // an absent association is null
+		{"expense-approval-limit[amount]", spec.Eq, "1000", yes},
+		{"default-currency[code]", spec.Eq, "USD", no}, // an absent association is null
 	} {
 		c := mustCond(t, tc.attr, tc.op, tc.value)
 		if got := c.judge(user); got != tc.want {

@@ -50,6 +50,36 @@ func TestOperatorTable(t *testing.T) {
 	}
 }
 
+// TestFiltersFollowTheOperatorTable: every filterable attribute lists exactly the spelled operators of its kind, in
+// the table's order.
+func TestFiltersFollowTheOperatorTable(t *testing.T) {
+	s := MustLoad()
+	if len(s.Filters) == 0 {
+		t.Fatal("no filters")
+	}
+	for attr, ops := range s.Filters {
+		name, field, nested := strings.Cut(strings.TrimSuffix(attr, "]"), "[")
+		e := s.Element(name)
+		if e == nil {
+			t.Errorf("%s: no element %s", attr, name)
+			continue
+		}
+		kind := e.Kind
+		if nested {
+			kind = s.Objects[e.Object].Field(field).Kind
+		}
+		var want []Operator
+		for _, op := range OperatorsFor(kind) {
+			if op != Eq {
+				want = append(want, op)
+			}
+		}
+		if !slices.Equal(ops, want) {
+			t.Errorf("%s (%s): %v, want %v", attr, kind, ops, want)
+		}
+	}
+}
+
 // TestIndexDescriptionNamesEveryOperator keeps the hand-written prose of GET /api/users (spec/internal/gen) in step
 // with the operator table.
 func TestIndexDescriptionNamesEveryOperator(t *testing.T) {
@@ -57,6 +87,23 @@ func TestIndexDescriptionNamesEveryOperator(t *testing.T) {
 	for _, op := range Operators() {
 		if sp := op.Spelling(); sp != "" && !strings.Contains(desc, "`"+sp+"`") {
 			t.Errorf("the description of GET /api/users (indexDescription in spec/internal/gen/gen.go) does not name `%s`", sp)
+		}
+	}
+}
+
+func TestParseRejectsFiltersTheTableDoesNotAllow(t *testing.T) {
+	for name, edit := range map[string][2]string{
+		"unknown operator":         {"          - starts_with\n", "          - begins_with\n"},
+		"text operator on integer": {"        account-groups[id]:\n          - not_eq\n", "        account-groups[id]:\n          - contains\n"},
+	} {
+		bad := strings.Replace(string(document), edit[0], edit[1], 1)
+		if bad == string(document) {
+			t.Fatalf("%s: the edit %q does not apply", name, edit[0])
+		}
+		if _, err := Parse([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else {
+			t.Logf("%s: %v", name, err)
 		}
 	}
 }
