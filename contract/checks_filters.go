@@ -181,12 +181,13 @@ func middleFirst(vals []string) []string {
 	return out
 }
 
-// candidates are the values to try for an operator, from the values observed.
+// candidates are the values to try for an operator, from the values observed. Beyond the text operators they follow
+// the operator's value form, so that an operator added to spec's table gets sensible values here unaided.
 func candidates(op spec.Operator, vals []string) []string {
 	vals = middleFirst(vals)
 	var out []string
-	switch op {
-	case spec.Contains:
+	switch {
+	case op == spec.Contains:
 		for _, v := range vals {
 			r := []rune(v)
 			if len(r) < 4 {
@@ -197,17 +198,17 @@ func candidates(op spec.Operator, vals []string) []string {
 				out = append(out, chunk)
 			}
 		}
-	case spec.StartsWith:
+	case op == spec.StartsWith:
 		for _, v := range vals {
 			r := []rune(v)
 			out = append(out, string(r[:min(3, len(r))]))
 		}
-	case spec.EndsWith:
+	case op == spec.EndsWith:
 		for _, v := range vals {
 			r := []rune(v)
 			out = append(out, string(r[len(r)-min(3, len(r)):]))
 		}
-	case spec.In, spec.NotIn:
+	case op.Value() == spec.ListValue:
 		var plain []string
 		for _, v := range vals {
 			if !strings.Contains(v, ",") {
@@ -220,7 +221,7 @@ func candidates(op spec.Operator, vals []string) []string {
 		if len(plain) == 1 {
 			out = append(out, plain[0])
 		}
-	case spec.Blank:
+	case op.Value() == spec.BoolValue:
 		out = []string{"true", "false"}
 	default:
 		out = vals
