@@ -16,19 +16,11 @@ import (
 // operatorKinds are the kinds whose operators the suite checks, in order.
 var operatorKinds = []spec.Kind{spec.KindString, spec.KindInteger, spec.KindBoolean, spec.KindDateTime, spec.KindDecimal}
 
-// opName is an operator's name in check names: "eq" for the exact match.
-func opName(op string) string {
-	if op == "" {
-		return "eq"
-	}
-	return op
-}
-
 func filterChecks() []*check {
 	sp := theSpec()
 	var out []*check
 	for _, kind := range operatorKinds {
-		ops := []string{""}
+		ops := []spec.Operator{spec.Eq}
 		for _, attr := range sortedFilters() {
 			if k, _, _, err := filterKind(attr); err != nil || k != kind {
 				continue
@@ -44,7 +36,7 @@ func filterChecks() []*check {
 		}
 		for _, op := range ops {
 			out = append(out, &check{
-				name: fmt.Sprintf("reading/operators/%s/%s", kind, opName(op)),
+				name: fmt.Sprintf("reading/operators/%s/%s", kind, op),
 				doc: fmt.Sprintf("%s on a %s attribute returns only the users that match (checked on the returned data) and misses no known match",
 					paramShape(op), kind),
 				run: func(t *checkRun) { checkOperator(t, kind, op) },
@@ -87,11 +79,11 @@ func hasKind(kind spec.Kind) bool {
 	return false
 }
 
-func paramShape(op string) string {
-	if op == "" {
+func paramShape(op spec.Operator) string {
+	if op == spec.Eq {
 		return "attr=value"
 	}
-	return "attr[" + op + "]=value"
+	return "attr[" + op.Spelling() + "]=value"
 }
 
 // associationField is the field the association check filters on: the object's first filterable natural key, else
@@ -121,12 +113,12 @@ func associationField(e *spec.Element) string {
 
 // attributesFor lists the filterable attributes of a kind that take the operator, best first: the user's own
 // attributes before associations', id and unique ones first (their values tell users apart).
-func attributesFor(kind spec.Kind, op string) []string {
+func attributesFor(kind spec.Kind, op spec.Operator) []string {
 	sp := theSpec()
 	var top, uniq, nested []string
 	for _, attr := range sortedFilters() {
 		k, e, f, err := filterKind(attr)
-		if err != nil || k != kind || op != "" && !slices.Contains(sp.Filters[attr], op) {
+		if err != nil || k != kind || op != spec.Eq && !slices.Contains(sp.Filters[attr], op) {
 			continue
 		}
 		switch {
@@ -189,12 +181,13 @@ func middleFirst(vals []string) []string {
 	return out
 }
 
-// candidates are the values to try for an operator, from the values observed.
-func candidates(op string, vals []string) []string {
+// candidates are the values to try for an operator, from the values observed. Beyond the text operators they follow
+// the operator's value form, so that an operator added to spec's table gets sensible values here unaided.
+func candidates(op spec.Operator, vals []string) []string {
 	vals = middleFirst(vals)
 	var out []string
-	switch op {
-	case "contains":
+	switch {
+	case op == spec.Contains:
 		for _, v := range vals {
 			r := []rune(v)
 			if len(r) < 4 {
@@ -205,17 +198,17 @@ func candidates(op string, vals []string) []string {
 				out = append(out, chunk)
 			}
 		}
-	case "starts_with":
+	case op == spec.StartsWith:
 		for _, v := range vals {
 			r := []rune(v)
 			out = append(out, string(r[:min(3, len(r))]))
 		}
-	case "ends_with":
+	case op == spec.EndsWith:
 		for _, v := range vals {
 			r := []rune(v)
 			out = append(out, string(r[len(r)-min(3, len(r)):]))
 		}
-	case "in", "not_in":
+	case op.Value() == spec.ListValue:
 		var plain []string
 		for _, v := range vals {
 			if !strings.Contains(v, ",") {
@@ -228,7 +221,7 @@ func candidates(op string, vals []string) []string {
 		if len(plain) == 1 {
 			out = append(out, plain[0])
 		}
-	case "blank":
+	case op.Value() == spec.BoolValue:
 		out = []string{"true", "false"}
 	default:
 		out = vals
@@ -238,7 +231,7 @@ func candidates(op string, vals []string) []string {
 
 // pickCond chooses a condition the sample can judge: among the attributes and values given, the first that some
 // sample users surely match and others surely do not; failing that, the first that some surely match.
-func pickCond(t *checkRun, attrs []string, op string, sample []map[string]any) (cond, bool) {
+func pickCond(t *checkRun, attrs []string, op spec.Operator, sample []map[string]any) (cond, bool) {
 	var fallback *cond
 	for _, attr := range attrs {
 		probe, err := newCond(attr, op, "")
@@ -280,7 +273,7 @@ func runFilter(t *checkRun, conds ...cond) []map[string]any {
 	return got
 }
 
-func checkOperator(t *checkRun, kind spec.Kind, op string) {
+func checkOperator(t *checkRun, kind spec.Kind, op spec.Operator) {
 	sample := t.env.getSample(t)
 	attrs := attributesFor(kind, op)
 	c, ok := pickCond(t, attrs, op, sample)
@@ -292,12 +285,12 @@ func checkOperator(t *checkRun, kind spec.Kind, op string) {
 
 func checkAttribute(t *checkRun, attr string) {
 	sample := t.env.getSample(t)
-	if c, ok := pickCond(t, []string{attr}, "", sample); ok {
+	if c, ok := pickCond(t, []string{attr}, spec.Eq, sample); ok {
 		runFilter(t, c)
 		return
 	}
-	if slices.Contains(theSpec().Filters[attr], "blank") {
-		c, _ := newCond(attr, "blank", "true")
+	if slices.Contains(theSpec().Filters[attr], spec.Blank) {
+		c, _ := newCond(attr, spec.Blank, "true")
 		runFilter(t, c)
 		return
 	}
@@ -307,7 +300,7 @@ func checkAttribute(t *checkRun, attr string) {
 func checkAssociation(t *checkRun, e *spec.Element) {
 	sample := t.env.getSample(t)
 	attr := e.Name + "[" + associationField(e) + "]"
-	c, ok := pickCond(t, []string{attr}, "", sample)
+	c, ok := pickCond(t, []string{attr}, spec.Eq, sample)
 	if !ok {
 		t.skip("no user of the sample has a %s with a %s", e.Name, associationField(e))
 	}
@@ -322,7 +315,7 @@ func checkUnderscoreNames(t *checkRun) {
 			attrs = append(attrs, attr)
 		}
 	}
-	c, ok := pickCond(t, attrs, "", sample)
+	c, ok := pickCond(t, attrs, spec.Eq, sample)
 	if !ok {
 		t.skip("no user of the sample has a value for a hyphenated attribute")
 	}
@@ -348,8 +341,8 @@ func checkConjunction(t *checkRun) {
 	if login == "" {
 		t.skip("the sample's users have no login")
 	}
-	c1, err1 := newCond("login", "starts_with", string([]rune(login)[:1]))
-	c2, err2 := newCond("id", "lt_or_eq", strconv.FormatInt(id, 10))
+	c1, err1 := newCond("login", spec.StartsWith, string([]rune(login)[:1]))
+	c2, err2 := newCond("id", spec.LtOrEq, strconv.FormatInt(id, 10))
 	if err1 != nil || err2 != nil {
 		t.skip("the spec does not let login[starts_with] and id[lt_or_eq] filter")
 	}

@@ -24,7 +24,7 @@ func readingChecks() []*check {
 }
 
 func checkStatusActive(t *checkRun) {
-	c, err := newCond("active", "", "true")
+	c, err := newCond("active", spec.Eq, "true")
 	if err != nil {
 		t.skip("the spec has no filterable active element")
 	}

@@ -28,35 +28,85 @@ const (
 // cond is a filter condition: as sent (attr[op]=value) and as judged on a record.
 type cond struct {
 	attr  string // "login", "manager[login]"
-	op    string // "" for the exact match
+	op    spec.Operator
 	value string
 	kind  spec.Kind
 	el    *spec.Element
 	field *spec.Field
+	how   judgement
 }
 
-// newCond builds a condition on a filterable attribute.
-func newCond(attr, op, value string) (cond, error) {
+// newCond builds a condition on a filterable attribute; it fails for an operator the suite cannot judge there.
+func newCond(attr string, op spec.Operator, value string) (cond, error) {
 	kind, el, f, err := filterKind(attr)
 	if err != nil {
 		return cond{}, err
 	}
-	return cond{attr: attr, op: op, value: value, kind: kind, el: el, field: f}, nil
+	how, err := judgementFor(op, kind)
+	if err != nil {
+		return cond{}, fmt.Errorf("filter %s: %w", attr, err)
+	}
+	return cond{attr: attr, op: op, value: value, kind: kind, el: el, field: f, how: how}, nil
+}
+
+// judgement is the suite's reading of an operator, whatever the kind: exactly one of compare, text, list and blank
+// says how a record's value is held against the condition's.
+type judgement struct {
+	compare func(cmp int) bool       // one value: the record's value compared with it (-1, 0, 1)
+	text    func(s, sub string) bool // one value, as text; strings only
+	list    func(found bool) bool    // a comma-separated list: whether the record's value is one of its values
+	blank   bool                     // true or false: whether the value is null or empty
+	// negative operators match records whose value differs: a server may keep nulls for them, and for a list
+	// association "any item differs" and "no item equals" are both plausible readings.
+	negative bool
+}
+
+// judgements is the oracle: one entry per operator of spec's table. An operator missing here makes newCond fail,
+// so that a check cannot judge it blindly, and fails TestOracleJudgesEveryOperator.
+var judgements = map[spec.Operator]judgement{
+	spec.Eq:         {compare: func(c int) bool { return c == 0 }},
+	spec.Contains:   {text: strings.Contains},
+	spec.StartsWith: {text: strings.HasPrefix},
+	spec.EndsWith:   {text: strings.HasSuffix},
+	spec.NotEq:      {compare: func(c int) bool { return c != 0 }, negative: true},
+	spec.Gt:         {compare: func(c int) bool { return c > 0 }},
+	spec.Lt:         {compare: func(c int) bool { return c < 0 }},
+	spec.GtOrEq:     {compare: func(c int) bool { return c >= 0 }},
+	spec.LtOrEq:     {compare: func(c int) bool { return c <= 0 }},
+	spec.In:         {list: func(found bool) bool { return found }},
+	spec.NotIn:      {list: func(found bool) bool { return !found }, negative: true},
+	spec.Blank:      {blank: true},
+}
+
+// judgementFor returns the oracle's reading of an operator on attributes of a kind, or why there is none.
+func judgementFor(op spec.Operator, kind spec.Kind) (judgement, error) {
+	j, ok := judgements[op]
+	switch {
+	case !ok:
+		return judgement{}, fmt.Errorf("the suite has no judgement for the operator %s", op)
+	case (j.list != nil) != (op.Value() == spec.ListValue) || j.blank != (op.Value() == spec.BoolValue):
+		return judgement{}, fmt.Errorf("the suite reads the value of %s in another form than the spec", op)
+	case j.blank:
+		return j, nil // whatever the kind, associations included
+	case kind == spec.KindObject, j.text != nil && kind != spec.KindString:
+		// an association itself has no value to compare, and only strings are text
+	case j.compare != nil || j.text != nil || j.list != nil:
+		return j, nil
+	}
+	return judgement{}, fmt.Errorf("the suite cannot judge %s on %s attributes", op, kind)
 }
 
 // param is the query parameter's name.
 func (c cond) param() string {
-	if c.op == "" {
+	if c.op == spec.Eq {
 		return c.attr
 	}
-	return c.attr + "[" + c.op + "]"
+	return c.attr + "[" + c.op.Spelling() + "]"
 }
 
 func (c cond) String() string { return c.param() + "=" + c.value }
 
-// negative ops match records whose value differs: for a list association, "any item differs" and "no item equals"
-// are both plausible readings.
-func (c cond) negative() bool { return c.op == "not_eq" || c.op == "not_in" }
+func (c cond) negative() bool { return c.how.negative }
 
 // valuesOf returns the values a condition looks at in a record: the attribute's, or the field's of the associated
 // object (of every item, for a list). An absent attribute is null (responses may leave null associations out).
@@ -108,13 +158,14 @@ func (c cond) judge(u map[string]any) tri {
 // test evaluates the condition on one value, case-sensitively and case-insensitively; amb marks a value whose
 // reading is open (a blank of spaces, a null under not_eq).
 func (c cond) test(v any) (cs, ci, amb bool) {
-	if c.op == "blank" {
+	if c.how.blank {
 		want := c.value == "true"
 		s, isStr := v.(string)
 		if isStr && s != "" && strings.TrimSpace(s) == "" {
 			return false, false, true
 		}
-		blank := v == nil || isStr && s == ""
+		list, isList := v.([]any) // `roles[blank]`: an association with no item is blank
+		blank := v == nil || isStr && s == "" || isList && len(list) == 0
 		return blank == want, blank == want, false
 	}
 	if v == nil {
@@ -143,33 +194,19 @@ func (c cond) testString(s string, insensitive bool) bool {
 		norm = fold
 	}
 	s, v := norm(s), norm(val)
-	switch c.op {
-	case "":
-		return s == v
-	case "not_eq":
-		return s != v
-	case "contains":
-		return strings.Contains(s, v)
-	case "starts_with":
-		return strings.HasPrefix(s, v)
-	case "ends_with":
-		return strings.HasSuffix(s, v)
-	case "gt":
-		return s > v
-	case "lt":
-		return s < v
-	case "gt_or_eq":
-		return s >= v
-	case "lt_or_eq":
-		return s <= v
-	case "in", "not_in":
+	switch j := c.how; {
+	case j.text != nil:
+		return j.text(s, v)
+	case j.list != nil:
 		found := false
 		for part := range strings.SplitSeq(val, ",") {
 			if s == norm(part) {
 				found = true
 			}
 		}
-		return found == (c.op == "in")
+		return j.list(found)
+	case j.compare != nil:
+		return j.compare(strings.Compare(s, v))
 	}
 	return false
 }
@@ -183,7 +220,7 @@ func (c cond) testOrdered(v any) (bool, bool) {
 	}
 	var want []*big.Rat
 	parts := []string{c.value}
-	if c.op == "in" || c.op == "not_in" {
+	if c.how.list != nil {
 		parts = strings.Split(c.value, ",")
 	}
 	for _, p := range parts {
@@ -193,28 +230,17 @@ func (c cond) testOrdered(v any) (bool, bool) {
 		}
 		want = append(want, w)
 	}
-	cmp := got.Cmp(want[0])
-	switch c.op {
-	case "":
-		return cmp == 0, true
-	case "not_eq":
-		return cmp != 0, true
-	case "gt":
-		return cmp > 0, true
-	case "lt":
-		return cmp < 0, true
-	case "gt_or_eq":
-		return cmp >= 0, true
-	case "lt_or_eq":
-		return cmp <= 0, true
-	case "in", "not_in":
+	switch j := c.how; {
+	case j.list != nil:
 		found := false
 		for _, w := range want {
 			if got.Cmp(w) == 0 {
 				found = true
 			}
 		}
-		return found == (c.op == "in"), true
+		return j.list(found), true
+	case j.compare != nil:
+		return j.compare(got.Cmp(want[0])), true
 	}
 	return false, false
 }

@@ -1,8 +1,12 @@
 package contract
 
-import "testing"
+import (
+	"testing"
 
-func mustCond(t *testing.T, attr, op, value string) cond {
+	"github.com/coupa-kit/coupa-users/spec"
+)
+
+func mustCond(t *testing.T, attr string, op spec.Operator, value string) cond {
 	t.Helper()
 	c, err := newCond(attr, op, value)
 	if err != nil {
@@ -20,12 +24,14 @@ func TestCondJudge(t *testing.T) {
 		"expense-approval-limit": map[string]any{"amount": "1000.00"},
 	}
 	for _, tc := range []struct {
-		attr, op, value string
-		want            tri
+		attr  string
+		op    spec.Operator
+		value string
+		want  tri
 	}{
-		{"login", "", "Jane.Doe", yes},
-		{"login", "", "jane.doe", maybe}, // MySQL's collation would match; a case-sensitive server would not
-		{"login", "", "john", no},
+		{"login", spec.Eq, "Jane.Doe", yes},
+		{"login", spec.Eq, "jane.doe", maybe}, // MySQL's collation would match; a case-sensitive server would not
+		{"login", spec.Eq, "john", no},
 		{"login", "contains", "e.D", yes},
 		{"login", "contains", "E.D", maybe},
 		{"login", "starts_with", "Jan", yes},
@@ -36,25 +42,25 @@ func TestCondJudge(t *testing.T) {
 		{"login", "not_in", "x,Jane.Doe", no},
 		{"login", "not_eq", "x", yes},
 		{"middlename", "not_eq", "x", maybe}, // SQL leaves nulls out; a server that keeps them is tolerated
-		{"middlename", "", "x", no},
+		{"middlename", spec.Eq, "x", no},
 		{"middlename", "blank", "true", yes},
 		{"employee-number", "blank", "true", yes},
 		{"login", "blank", "true", no},
 		{"id", "gt", "41", yes},
 		{"id", "lt_or_eq", "41", no},
 		{"id", "in", "1, 42", yes},
-		{"active", "", "true", yes},
+		{"active", spec.Eq, "true", yes},
 		{"active", "not_eq", "true", no},
-		{"created-at", "", "2024-03-01T08:00:00Z", yes},
+		{"created-at", spec.Eq, "2024-03-01T08:00:00Z", yes},
 		{"created-at", "gt", "2024-03-01T08:00:01Z", no},
 		{"created-at", "lt", "2024-03-02", yes},
-		{"manager[login]", "", "sam", yes},
-		{"roles[name]", "", "Buyer", yes},
-		{"roles[name]", "", "Admin", no},
+		{"manager[login]", spec.Eq, "sam", yes},
+		{"roles[name]", spec.Eq, "Buyer", yes},
+		{"roles[name]", spec.Eq, "Admin", no},
 		{"roles[name]", "not_eq", "Buyer", maybe}, // any item, or no item: both plausible
 		{"expense-approval-limit[amount]", "gt", "999.99", yes},
-		{"expense-approval-limit[amount]", "", "1000", yes},
-		{"default-currency[code]", "", "USD", no}, // an absent association is null
+		{"expense-approval-limit[amount]", spec.Eq, "1000", yes},
+		{"default-currency[code]", spec.Eq, "USD", no}, // an absent association is null
 	} {
 		c := mustCond(t, tc.attr, tc.op, tc.value)
 		if got := c.judge(user); got != tc.want {
@@ -72,5 +78,94 @@ func TestCandidates(t *testing.T) {
 	}
 	if got := candidates("in", []string{"a", "b,c", "d"}); len(got) != 1 || got[0] != "a,d" {
 		t.Errorf("in: %q", got)
+	}
+}
+
+// TestOracleJudgesEveryOperator: for every operator of spec's table and every kind it applies to, the oracle has a
+// judgement, and that judgement tells records apart: on a handful of values of the kind, some surely match and some
+// surely do not. An operator added to the table without its entry in judgements fails here.
+func TestOracleJudgesEveryOperator(t *testing.T) {
+	// Values as a JSON response holds them, and a condition value (one, a list) that some of them match.
+	type sample struct {
+		vals      []any
+		one, list string
+	}
+	samples := map[spec.Kind]sample{
+		spec.KindString:   {[]any{nil, "", "abc", "abd", "xyz"}, "abc", "abc,xyz"},
+		spec.KindInteger:  {[]any{nil, 1.0, 2.0, 3.0}, "2", "2,3"},
+		spec.KindDecimal:  {[]any{nil, "1.00", "2.50", "3.00"}, "2.5", "2.5,3"},
+		spec.KindBoolean:  {[]any{nil, true, false}, "true", "true,false"},
+		spec.KindDateTime: {[]any{nil, "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z", "2025-01-01T00:00:00Z"}, "2024-06-01", "2024-01-01,2025-01-01"},
+		spec.KindObject:   {[]any{nil, []any{}, []any{map[string]any{"id": 1.0}}, map[string]any{"id": 1.0}}, "", ""},
+	}
+	for _, op := range spec.Operators() {
+		for _, kind := range op.Kinds() {
+			if _, err := judgementFor(op, kind); err != nil {
+				t.Errorf("%s on %s attributes: %v (add it to judgements in contract/match.go)", op, kind, err)
+				continue
+			}
+			smp, ok := samples[kind]
+			if !ok {
+				t.Errorf("%s: no sample values of the kind %s: add them to this test", op, kind)
+				continue
+			}
+			var attr string
+			if kind == spec.KindObject {
+				for _, e := range theSpec().Elements {
+					if e.Kind == spec.KindObject && e.Out {
+						attr = e.Name
+						break
+					}
+				}
+			} else if attrs := attributesFor(kind, op); len(attrs) > 0 {
+				attr = attrs[0]
+			}
+			if attr == "" {
+				t.Logf("%s on %s attributes: the spec has no such filter to judge", op, kind)
+				continue
+			}
+			value := smp.one
+			switch op.Value() {
+			case spec.ListValue:
+				value = smp.list
+			case spec.BoolValue:
+				value = "true"
+			}
+			c := mustCond(t, attr, op, value)
+			got := map[tri]int{}
+			for _, v := range smp.vals {
+				u := map[string]any{c.el.Name: v}
+				if c.field != nil {
+					var obj any = map[string]any{c.field.Name: v}
+					if c.el.List {
+						obj = []any{obj}
+					}
+					u[c.el.Name] = obj
+				}
+				got[c.judge(u)]++
+			}
+			if got[yes] == 0 || got[no] == 0 {
+				t.Errorf("%s on the %s attribute %s: judged %d yes, %d no, %d maybe over %v; the oracle does not tell records apart",
+					c, kind, attr, got[yes], got[no], got[maybe], smp.vals)
+			}
+		}
+	}
+}
+
+func TestJudgementForRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		op   spec.Operator
+		kind spec.Kind
+	}{
+		{"like", spec.KindString},
+		{spec.Contains, spec.KindInteger},
+		{spec.Gt, spec.KindObject},
+	} {
+		if _, err := judgementFor(tc.op, tc.kind); err == nil {
+			t.Errorf("%s on %s attributes: judged", tc.op, tc.kind)
+		}
+	}
+	if _, err := newCond("login", "like", "x"); err == nil {
+		t.Error("newCond accepted an operator the oracle has no judgement for")
 	}
 }

@@ -29,7 +29,7 @@ type Spec struct {
 	// Objects are the associated object types by schema name ("Role", "UserRef"...).
 	Objects map[string]*Object
 	// Filters maps each filterable attribute ("login", "manager[login]") to its operators besides the exact match.
-	Filters map[string][]string
+	Filters map[string][]Operator
 
 	byName map[string]*Element
 	json   []byte

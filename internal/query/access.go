@@ -15,7 +15,7 @@ import (
 func (p *planner) candidates(conds []Condition) (recs []*store.Record, ok bool, err error) {
 	best := -1
 	for i, c := range conds {
-		if c.Element.Kind == spec.KindObject || (c.Op != Eq && c.Op != In) || !p.lookable(c) {
+		if c.Element.Kind == spec.KindObject || (c.Op != spec.Eq && c.Op != spec.In) || !p.lookable(c) {
 			continue
 		}
 		if best < 0 || len(c.Values) < len(conds[best].Values) {
@@ -78,7 +78,7 @@ func compareIDs(a, b int64) int {
 func idBounds(conds []Condition) (from, to int64, ok bool) {
 	from, to = 0, math.MaxInt64
 	for _, c := range conds {
-		if c.Element == nil || c.Element.Name != "id" || c.Op == Blank || len(c.Values) == 0 {
+		if c.Element == nil || c.Element.Name != "id" || c.Op == spec.Blank || len(c.Values) == 0 {
 			continue
 		}
 		v, isInt := c.Values[0].(int64)
@@ -86,23 +86,23 @@ func idBounds(conds []Condition) (from, to int64, ok bool) {
 			continue
 		}
 		switch c.Op {
-		case Eq:
+		case spec.Eq:
 			from, to = max(from, v), min(to, v)
-		case Gt:
+		case spec.Gt:
 			if v == math.MaxInt64 {
 				return 0, 0, false
 			}
 			from = max(from, v+1)
-		case GtOrEq:
+		case spec.GtOrEq:
 			from = max(from, v)
-		case Lt:
+		case spec.Lt:
 			if v == math.MinInt64 {
 				return 0, 0, false
 			}
 			to = min(to, v-1)
-		case LtOrEq:
+		case spec.LtOrEq:
 			to = min(to, v)
-		case In:
+		case spec.In:
 			lo, hi := v, v
 			for _, x := range c.Values {
 				if n, ok := x.(int64); ok {

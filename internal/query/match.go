@@ -17,7 +17,7 @@ import (
 
 // strTest compares strings case-insensitively, ordering included.
 type strTest struct {
-	op    Op
+	op    spec.Operator
 	vals  []string
 	pat   pattern             // contains, starts_with, ends_with
 	set   map[string]struct{} // in, not_in with many values: by foldKey
@@ -31,9 +31,9 @@ const (
 	setMinSize  = 16
 )
 
-func newStrTest(op Op, vals []any) (*strTest, error) {
+func newStrTest(op spec.Operator, vals []any) (*strTest, error) {
 	t := &strTest{op: op}
-	if op == Blank {
+	if op == spec.Blank {
 		t.blank = vals[0].(bool)
 		return t, nil
 	}
@@ -48,7 +48,7 @@ func newStrTest(op Op, vals []any) (*strTest, error) {
 		return nil, fmt.Errorf("query: no value for %s", op)
 	}
 	t.pat = newPattern(t.vals[0])
-	if (op == In || op == NotIn) && len(t.vals) >= setMinSize {
+	if (op == spec.In || op == spec.NotIn) && len(t.vals) >= setMinSize {
 		t.set = make(map[string]struct{}, len(t.vals))
 		for _, v := range t.vals {
 			key, _ := foldKey(make([]byte, 0, 4*len(v)), v)
@@ -76,34 +76,34 @@ func (t *strTest) in(s string) bool {
 }
 
 func (t *strTest) test(s string, null bool) bool {
-	if t.op == Blank {
+	if t.op == spec.Blank {
 		return (null || s == "") == t.blank
 	}
 	if null {
 		return false
 	}
 	switch t.op {
-	case Eq:
+	case spec.Eq:
 		return compareFold(s, t.vals[0]) == 0
-	case NotEq:
+	case spec.NotEq:
 		return compareFold(s, t.vals[0]) != 0
-	case Contains:
+	case spec.Contains:
 		return t.pat.in(s)
-	case StartsWith:
+	case spec.StartsWith:
 		return t.pat.prefixOf(s)
-	case EndsWith:
+	case spec.EndsWith:
 		return t.pat.suffixOf(s)
-	case Gt:
+	case spec.Gt:
 		return compareFold(s, t.vals[0]) > 0
-	case Lt:
+	case spec.Lt:
 		return compareFold(s, t.vals[0]) < 0
-	case GtOrEq:
+	case spec.GtOrEq:
 		return compareFold(s, t.vals[0]) >= 0
-	case LtOrEq:
+	case spec.LtOrEq:
 		return compareFold(s, t.vals[0]) <= 0
-	case In:
+	case spec.In:
 		return t.in(s)
-	case NotIn:
+	case spec.NotIn:
 		return !t.in(s)
 	}
 	return false
@@ -111,14 +111,14 @@ func (t *strTest) test(s string, null bool) bool {
 
 // numTest compares integers, and booleans (0, 1) and datetimes (Unix microseconds) as integers.
 type numTest struct {
-	op    Op
+	op    spec.Operator
 	vals  []int64
 	blank bool
 }
 
-func newNumTest(op Op, vals []any) (*numTest, error) {
+func newNumTest(op spec.Operator, vals []any) (*numTest, error) {
 	t := &numTest{op: op}
-	if op == Blank {
+	if op == spec.Blank {
 		t.blank = vals[0].(bool)
 		return t, nil
 	}
@@ -152,46 +152,46 @@ func asNumber(v any) (int64, bool) {
 }
 
 func (t *numTest) test(v int64, null bool) bool {
-	if t.op == Blank {
+	if t.op == spec.Blank {
 		return null == t.blank
 	}
 	if null {
 		return false
 	}
 	switch t.op {
-	case Eq:
+	case spec.Eq:
 		return v == t.vals[0]
-	case NotEq:
+	case spec.NotEq:
 		return v != t.vals[0]
-	case Gt:
+	case spec.Gt:
 		return v > t.vals[0]
-	case Lt:
+	case spec.Lt:
 		return v < t.vals[0]
-	case GtOrEq:
+	case spec.GtOrEq:
 		return v >= t.vals[0]
-	case LtOrEq:
+	case spec.LtOrEq:
 		return v <= t.vals[0]
-	case In, NotIn:
+	case spec.In, spec.NotIn:
 		for _, x := range t.vals {
 			if v == x {
-				return t.op == In
+				return t.op == spec.In
 			}
 		}
-		return t.op == NotIn
+		return t.op == spec.NotIn
 	}
 	return false
 }
 
 // decTest compares decimals (money) numerically: "1000.0" equals "1000.00".
 type decTest struct {
-	op    Op
+	op    spec.Operator
 	vals  []*big.Rat
 	blank bool
 }
 
-func newDecTest(op Op, vals []any) (*decTest, error) {
+func newDecTest(op spec.Operator, vals []any) (*decTest, error) {
 	t := &decTest{op: op}
-	if op == Blank {
+	if op == spec.Blank {
 		t.blank = vals[0].(bool)
 		return t, nil
 	}
@@ -210,32 +210,32 @@ func newDecTest(op Op, vals []any) (*decTest, error) {
 
 // test compares v; nil is null.
 func (t *decTest) test(v *big.Rat) bool {
-	if t.op == Blank {
+	if t.op == spec.Blank {
 		return (v == nil) == t.blank
 	}
 	if v == nil {
 		return false
 	}
 	switch t.op {
-	case Eq:
+	case spec.Eq:
 		return v.Cmp(t.vals[0]) == 0
-	case NotEq:
+	case spec.NotEq:
 		return v.Cmp(t.vals[0]) != 0
-	case Gt:
+	case spec.Gt:
 		return v.Cmp(t.vals[0]) > 0
-	case Lt:
+	case spec.Lt:
 		return v.Cmp(t.vals[0]) < 0
-	case GtOrEq:
+	case spec.GtOrEq:
 		return v.Cmp(t.vals[0]) >= 0
-	case LtOrEq:
+	case spec.LtOrEq:
 		return v.Cmp(t.vals[0]) <= 0
-	case In, NotIn:
+	case spec.In, spec.NotIn:
 		for _, x := range t.vals {
 			if v.Cmp(x) == 0 {
-				return t.op == In
+				return t.op == spec.In
 			}
 		}
-		return t.op == NotIn
+		return t.op == spec.NotIn
 	}
 	return false
 }
@@ -244,7 +244,7 @@ func (t *decTest) test(v *big.Rat) bool {
 // float64, bool, time.Time or nil. A value of a type the kind does not expect counts as null.
 type valueTest func(v any) bool
 
-func newValueTest(kind spec.Kind, op Op, vals []any) (valueTest, error) {
+func newValueTest(kind spec.Kind, op spec.Operator, vals []any) (valueTest, error) {
 	switch kind {
 	case spec.KindString:
 		t, err := newStrTest(op, vals)

@@ -16,32 +16,6 @@ const (
 	MaxLimit     = 50
 )
 
-// Op is a filter operator. Eq is the exact match (`attr=value`), which URLs do not spell; the others are spelled as
-// in Coupa's URLs (`attr[starts_with]=...`), so an Op prints as the client wrote it.
-type Op string
-
-// The operators of Coupa's query language.
-const (
-	Eq         Op = "eq"
-	Contains   Op = "contains"
-	StartsWith Op = "starts_with"
-	EndsWith   Op = "ends_with"
-	Gt         Op = "gt"
-	Lt         Op = "lt"
-	GtOrEq     Op = "gt_or_eq"
-	LtOrEq     Op = "lt_or_eq"
-	NotEq      Op = "not_eq"
-	In         Op = "in"
-	NotIn      Op = "not_in"
-	Blank      Op = "blank"
-)
-
-// operators are the spellings a URL may use; which of them apply to an attribute is the spec's business.
-var operators = map[string]Op{
-	"contains": Contains, "starts_with": StartsWith, "ends_with": EndsWith, "gt": Gt, "lt": Lt,
-	"gt_or_eq": GtOrEq, "lt_or_eq": LtOrEq, "not_eq": NotEq, "in": In, "not_in": NotIn, "blank": Blank,
-}
-
 // ignored are the parameters real clients send harmlessly and Coupa evidently ignores: `_` is the cache-buster
 // jQuery and similar libraries append (`_=1700000000000`). Everything else that is neither reserved nor a filter is an
 // error, so that a misspelt filter cannot silently widen a result.
@@ -79,9 +53,11 @@ type Condition struct {
 	// Field is the associated object's field for `assoc[field]...`; nil when the condition is on Element itself
 	// (for an association, only `assoc[blank]` is).
 	Field *spec.Field
-	Op    Op
-	// Values holds one value, several for In and NotIn, and a bool for Blank. Their types follow the kind of the
-	// attribute: string, int64, bool, time.Time (UTC, to the microsecond) or *big.Rat (decimal).
+	// Op is spec.Eq for `attr=value` and `status`.
+	Op spec.Operator
+	// Values holds what the operator's value form says: one value, several for a list (in, not_in), a bool for
+	// blank. Their types follow the kind of the attribute: string, int64, bool, time.Time (UTC, to the microsecond)
+	// or *big.Rat (decimal).
 	Values []any
 }
 
@@ -245,7 +221,7 @@ func parseStatus(q *Query, vals []string, s *spec.Spec) error {
 	default:
 		return errorf("status", "status must be active or inactive, not %s", quote(v))
 	}
-	q.Conditions = append(q.Conditions, Condition{Param: "status", Element: active, Op: Eq, Values: []any{want}})
+	q.Conditions = append(q.Conditions, Condition{Param: "status", Element: active, Op: spec.Eq, Values: []any{want}})
 	return nil
 }
 
@@ -282,7 +258,7 @@ func parseFilter(key, raw string, s *spec.Spec) (Condition, error) {
 	if e == nil {
 		return Condition{}, errorf(key, "Unknown attribute %s in filter %s", quote(name), quote(key))
 	}
-	c := Condition{Param: key, Element: e, Op: Eq}
+	c := Condition{Param: key, Element: e, Op: spec.Eq}
 	if e.Kind == spec.KindObject {
 		if err := parseAssociation(&c, segs, s); err != nil {
 			return Condition{}, err
@@ -327,11 +303,12 @@ func parseAssociation(c *Condition, segs []string, s *spec.Spec) error {
 	}
 	f := ob.Field(segs[0])
 	if f == nil {
-		if len(segs) == 1 && segs[0] == string(Blank) {
-			c.Op = Blank
+		op, isOp := spec.ParseOperator(segs[0])
+		if isOp && len(segs) == 1 && op.AppliesTo(spec.KindObject) {
+			c.Op = op
 			return nil
 		}
-		if _, isOp := operators[segs[0]]; isOp {
+		if isOp {
 			return errorf(key, "Operator '%s' needs a field of '%s', as in %s[%s][%s]=value",
 				segs[0], e.Name, e.Name, fields[0], segs[0])
 		}
@@ -377,16 +354,20 @@ func filterableFields(s *spec.Spec, e *spec.Element) []string {
 }
 
 // operator checks an operator against the ones the spec lists for the attribute.
-func operator(key, attr string, kind spec.Kind, seg string, allowed []string) (Op, error) {
+func operator(key, attr string, kind spec.Kind, seg string, allowed []spec.Operator) (spec.Operator, error) {
 	use := "only the exact match applies (" + attr + "=value)"
 	if len(allowed) > 0 {
-		use = "use one of " + strings.Join(allowed, ", ")
+		spellings := make([]string, len(allowed))
+		for i, op := range allowed {
+			spellings[i] = op.Spelling()
+		}
+		use = "use one of " + strings.Join(spellings, ", ")
 	}
-	op, known := operators[seg]
+	op, known := spec.ParseOperator(seg)
 	if !known {
 		return "", errorf(key, "Unknown operator %s for '%s'; %s", quote(seg), attr, use)
 	}
-	if !slices.Contains(allowed, seg) {
+	if !slices.Contains(allowed, op) {
 		return "", errorf(key, "Operator '%s' does not apply to '%s' (%s); %s", seg, attr, kind, use)
 	}
 	return op, nil

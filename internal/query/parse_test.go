@@ -45,16 +45,16 @@ func TestSpellings(t *testing.T) {
 		}
 	}
 	c := mustParse(t, "manager[login][starts_with]=j").Conditions[0]
-	if c.Element.Name != "manager" || c.Field.Name != "login" || c.Op != StartsWith || c.Values[0] != "j" ||
+	if c.Element.Name != "manager" || c.Field.Name != "login" || c.Op != spec.StartsWith || c.Values[0] != "j" ||
 		c.Kind() != spec.KindString {
 		t.Errorf("association condition: %+v", c)
 	}
 	c = mustParse(t, "manager[blank]=true").Conditions[0]
-	if c.Field != nil || c.Op != Blank || c.Values[0] != true || c.Kind() != spec.KindObject {
+	if c.Field != nil || c.Op != spec.Blank || c.Values[0] != true || c.Kind() != spec.KindObject {
 		t.Errorf("association blank: %+v", c)
 	}
 	c = mustParse(t, "status=inactive").Conditions[0]
-	if c.Element.Name != "active" || c.Op != Eq || c.Values[0] != false {
+	if c.Element.Name != "active" || c.Op != spec.Eq || c.Values[0] != false {
 		t.Errorf("status: %+v", c)
 	}
 }

@@ -83,7 +83,7 @@ func (p *planner) compile(conds []Condition) (preds []predicate, none bool, err 
 }
 
 // scalar compiles a condition on one of the user's own (non-association) elements.
-func (p *planner) scalar(e *spec.Element, op Op, vals []any) (predicate, error) {
+func (p *planner) scalar(e *spec.Element, op spec.Operator, vals []any) (predicate, error) {
 	if e.Name == "id" { // the id lives in Record.ID, not in a slot
 		t, err := newNumTest(op, vals)
 		if err != nil {
@@ -102,7 +102,7 @@ func (p *planner) scalar(e *spec.Element, op Op, vals []any) (predicate, error) 
 			return nil, err
 		}
 		pos := s.Pos
-		if t.op == Blank {
+		if t.op == spec.Blank {
 			return func(r *store.Record) bool {
 				if r.Str[pos] == "" {
 					return t.blank // blank whether null or empty
@@ -115,16 +115,16 @@ func (p *planner) scalar(e *spec.Element, op Op, vals []any) (predicate, error) 
 		// operators get closures of their own: a full scan runs one per user, and every call counts.
 		pat := &t.pat
 		switch op {
-		case Contains:
+		case spec.Contains:
 			if pat.direct {
 				return func(r *store.Record) bool { return pat.index(r.Str[pos]) >= 0 && !r.IsNull(s) }, nil
 			}
 			return func(r *store.Record) bool { return pat.in(r.Str[pos]) && !r.IsNull(s) }, nil
-		case StartsWith:
+		case spec.StartsWith:
 			return func(r *store.Record) bool { return pat.prefixOf(r.Str[pos]) && !r.IsNull(s) }, nil
-		case EndsWith:
+		case spec.EndsWith:
 			return func(r *store.Record) bool { return pat.suffixOf(r.Str[pos]) && !r.IsNull(s) }, nil
-		case Eq:
+		case spec.Eq:
 			v := t.vals[0]
 			return func(r *store.Record) bool { return compareFold(r.Str[pos], v) == 0 && !r.IsNull(s) }, nil
 		}
@@ -146,7 +146,7 @@ func (p *planner) scalar(e *spec.Element, op Op, vals []any) (predicate, error) 
 			return nil, err
 		}
 		pos := s.Pos
-		if t.op == Blank {
+		if t.op == spec.Blank {
 			return func(r *store.Record) bool { return r.IsNull(s) == t.blank }, nil
 		}
 		switch e.Kind { // as for strings: a null holds zero, so test the value first
@@ -172,7 +172,7 @@ func (p *planner) assocBlank(c Condition) (predicate, error) {
 	if len(c.Values) == 1 {
 		want, ok = c.Values[0].(bool)
 	}
-	if c.Op != Blank || !ok {
+	if c.Op != spec.Blank || !ok {
 		return nil, fmt.Errorf("query: %s on the association %s itself", c.Op, c.Element.Name)
 	}
 	s, found := p.layout.Slot(c.Element.Name)

@@ -9,17 +9,17 @@ import (
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
-// parseValues parses a filter's value by the kind of its attribute: one value, a comma list for In and NotIn, a
-// boolean for Blank.
-func parseValues(key string, kind spec.Kind, op Op, raw string) ([]any, error) {
-	switch op {
-	case Blank:
+// parseValues parses a filter's value in the operator's value form (one value, a comma list, a boolean), each value
+// by the kind of its attribute.
+func parseValues(key string, kind spec.Kind, op spec.Operator, raw string) ([]any, error) {
+	switch op.Value() {
+	case spec.BoolValue:
 		b, ok := parseBool(raw)
 		if !ok {
 			return nil, errorf(key, "Invalid boolean %s for '%s'; use true or false", quote(raw), key)
 		}
 		return []any{b}, nil
-	case In, NotIn:
+	case spec.ListValue:
 		parts := strings.Split(raw, ",")
 		vals := make([]any, 0, len(parts))
 		for _, p := range parts {

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/coupa-kit/coupa-users/spec"
 	"github.com/coupa-kit/coupa-users/spec/internal/table"
 )
 
@@ -24,14 +25,25 @@ const (
 	ScopeWrite = "core.user.write"
 )
 
-// Operators lists, for each scalar type, the query operators that apply to it (the exact match, `attr=value`,
-// applies to every type and is not listed). Text operators make no sense on numbers, dates or booleans.
-var Operators = map[string][]string{
-	table.TypeString:   {"contains", "starts_with", "ends_with", "not_eq", "gt", "lt", "gt_or_eq", "lt_or_eq", "in", "not_in", "blank"},
-	table.TypeInteger:  {"not_eq", "gt", "lt", "gt_or_eq", "lt_or_eq", "in", "not_in", "blank"},
-	table.TypeDecimal:  {"not_eq", "gt", "lt", "gt_or_eq", "lt_or_eq", "in", "not_in", "blank"},
-	table.TypeDateTime: {"not_eq", "gt", "lt", "gt_or_eq", "lt_or_eq", "blank"},
-	table.TypeBoolean:  {"not_eq", "blank"},
+// kinds are the spec's kinds of the table's scalar types: spec's operator table says which operators apply to which.
+var kinds = map[string]spec.Kind{
+	table.TypeString:   spec.KindString,
+	table.TypeInteger:  spec.KindInteger,
+	table.TypeDecimal:  spec.KindDecimal,
+	table.TypeDateTime: spec.KindDateTime,
+	table.TypeBoolean:  spec.KindBoolean,
+}
+
+// operators lists the URL spellings of the operators that apply to a scalar type, in the operator table's order.
+// The exact match, `attr=value`, applies to every type and is not listed.
+func operators(typ string) []any {
+	out := []any{}
+	for _, op := range spec.OperatorsFor(kinds[typ]) {
+		if sp := op.Spelling(); sp != "" {
+			out = append(out, sp)
+		}
+	}
+	return out
 }
 
 // Generate renders the document as YAML, header included.
@@ -646,7 +658,7 @@ func (g *generator) filters() obj {
 			continue
 		}
 		if e.Type != table.TypeObject {
-			f = f.with(e.Key, toAny(Operators[e.Type]))
+			f = f.with(e.Key, operators(e.Type))
 			continue
 		}
 		ob := g.t.Object(e.Object)
@@ -654,7 +666,7 @@ func (g *generator) filters() obj {
 			if fl.Type == table.TypeObject {
 				continue
 			}
-			f = f.with(e.Key+"["+fl.Name+"]", toAny(Operators[fl.Type]))
+			f = f.with(e.Key+"["+fl.Name+"]", operators(fl.Type))
 		}
 	}
 	return f
