@@ -80,8 +80,8 @@ func TestFiltersFollowTheOperatorTable(t *testing.T) {
 	}
 }
 
-// TestIndexDescriptionNamesEveryOperator keeps the hand-written prose of GET /api/users (spec/internal/gen) in step
-// with the operator table.
+// TestIndexDescriptionNamesEveryOperator checks that the prose of GET /api/users (generated in spec/internal/gen) keeps
+// step with the operator table.
 func TestIndexDescriptionNamesEveryOperator(t *testing.T) {
 	desc := MustLoad().Doc.Paths.Find("/api/users").Get.Description
 	for _, op := range Operators() {

@@ -157,7 +157,7 @@ func (g *generator) paths() obj {
 			"get", o(
 				"tags", []any{"Users"},
 				"summary", "Query users",
-				"description", indexDescription,
+				"description", indexDescription(),
 				"operationId", "listUsers",
 				"security", security(ScopeRead),
 				"parameters", append([]any{
@@ -262,15 +262,31 @@ func (g *generator) paths() obj {
 	)
 }
 
-const indexDescription = "Returns at most 50 users per page. Page with `limit` and `offset`; there is no total " +
-	"count: stop at a short or empty page.\n\n" +
-	"**Filters.** Any output attribute filters: `attr=value` (exact), or `attr[op]=value` with `op` one of " +
-	"`contains`, `starts_with`, `ends_with`, `gt`, `lt`, `gt_or_eq`, `lt_or_eq`, `not_eq`, `in` and `not_in` " +
-	"(comma-separated lists), `blank` (`true`/`false`). Conditions AND. Associations filter on their own " +
-	"attributes: `manager[login]=jdoe`, `roles[name]=Buyer`, `manager[login][starts_with]=j`. Attribute names may " +
-	"be spelled with dashes or underscores (`updated_at[gt]=2024-01-01T00:00:00Z`). Dates are ISO 8601; a date " +
-	"alone is midnight UTC. The extension `x-coupa-filters` lists every filterable attribute with the operators " +
-	"that apply to its type."
+// indexDescription is the prose of GET /api/users. Its list of operators comes from spec's operator table, so that
+// an operator added there is documented without another edit.
+func indexDescription() string {
+	byForm := map[spec.ValueForm][]string{}
+	for _, op := range spec.Operators() {
+		if sp := op.Spelling(); sp != "" {
+			byForm[op.Value()] = append(byForm[op.Value()], "`"+sp+"`")
+		}
+	}
+	and := func(words []string) string {
+		if len(words) < 2 {
+			return strings.Join(words, "")
+		}
+		return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+	}
+	return "Returns at most 50 users per page. Page with `limit` and `offset`; there is no total " +
+		"count: stop at a short or empty page.\n\n" +
+		"**Filters.** Any output attribute filters: `attr=value` (exact), or `attr[op]=value` with `op` one of " +
+		strings.Join(byForm[spec.OneValue], ", ") + ", " + and(byForm[spec.ListValue]) + " " +
+		"(comma-separated lists), " + and(byForm[spec.BoolValue]) + " (`true`/`false`). Conditions AND. Associations filter on their own " +
+		"attributes: `manager[login]=jdoe`, `roles[name]=Buyer`, `manager[login][starts_with]=j`. Attribute names may " +
+		"be spelled with dashes or underscores (`updated_at[gt]=2024-01-01T00:00:00Z`). Dates are ISO 8601; a date " +
+		"alone is midnight UTC. The extension `x-coupa-filters` lists every filterable attribute with the operators " +
+		"that apply to its type."
+}
 
 func parameters() obj {
 	return o(
