@@ -55,27 +55,18 @@ func (f *Fake) seed(ctx context.Context) error {
 	return nil
 }
 
-// rewriter is what a store offers for compaction (the in-memory store has it).
-type rewriter interface {
-	Rewrite(ctx context.Context, want uint64, rewrite func(*store.Record) *store.Record) ([]*store.Record, bool, error)
-}
-
 // compact copies every user into fresh memory with interned strings, once a bulk load's garbage is gone, so that
 // the records sit densely in the heap and the resident size is what the users need (Go's collector does not move
 // objects). It runs in the background after start-up, while the fake serves; a write in the meantime cancels it
 // (the memory is then only less dense).
 func (f *Fake) compact(ctx context.Context) {
-	rw, ok := f.store.(rewriter)
-	if !ok {
-		return
-	}
 	start := time.Now()
 	f.seedMu.Lock()
 	want := f.seededVersion
 	f.seedMu.Unlock()
 	runtime.GC()
 	in, unique := store.NewInterner(), f.layout.UniqueStrings()
-	recs, done, err := rw.Rewrite(ctx, want, func(r *store.Record) *store.Record { return r.Detached(in, unique) })
+	recs, done, err := f.store.Rewrite(ctx, want, func(r *store.Record) *store.Record { return r.Detached(in, unique) })
 	if err != nil || !done {
 		f.log.Info("compaction skipped", "reason", cmpOr(err, "users changed meanwhile"))
 		return

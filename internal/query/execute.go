@@ -71,12 +71,6 @@ func Execute(ctx context.Context, st store.Store, layout *store.Layout, q *Query
 	return pg.result(), nil
 }
 
-// Splitter is what a store offers to be scanned in parallel: the first ids of n parts of about equal size (fewer
-// when it holds fewer users). The in-memory store has it; a store without it is scanned on one goroutine.
-type Splitter interface {
-	Split(ctx context.Context, from int64, n int) ([]int64, error)
-}
-
 // parallelFrom is the store size from which a scan is split across cores: below it, goroutines cost more than
 // they save.
 const parallelFrom = 16_384
@@ -87,10 +81,10 @@ const parallelFrom = 16_384
 func scan(ctx context.Context, st store.Store, from, to int64, match func(*store.Record) bool, pg *pager, keep int, order *sortKey) error {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	var starts []int64
-	if sp, ok := st.(Splitter); ok && workers > 1 {
+	if workers > 1 {
 		if n, err := st.Len(ctx); err == nil && n >= parallelFrom {
 			var err error
-			if starts, err = sp.Split(ctx, from, workers); err != nil {
+			if starts, err = st.Split(ctx, from, workers); err != nil {
 				return err
 			}
 		}

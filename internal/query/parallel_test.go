@@ -28,8 +28,8 @@ func TestParallelScanGivesTheSequentialPage(t *testing.T) {
 	if err := m.Replace(context.Background(), recs); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := store.Store(m).(Splitter); !ok {
-		t.Fatal("the in-memory store does not offer Split")
+	if starts, err := m.Split(context.Background(), 0, 4); err != nil || len(starts) != 4 {
+		t.Fatalf("the store does not split into four parts: %v %v", starts, err)
 	}
 	for _, q := range []string{
 		"email[contains]=gamma",

@@ -92,7 +92,7 @@ func (m *Memory) Scan(ctx context.Context, from int64, fn func(*Record) bool) er
 }
 
 // Split returns the first ids of n parts of about equal size of the users from id from on, so that a scan can run
-// on several cores (query.Splitter).
+// on several cores.
 func (m *Memory) Split(_ context.Context, from int64, n int) ([]int64, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()

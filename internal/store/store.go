@@ -34,6 +34,13 @@ type Store interface {
 	Snapshot(ctx context.Context) ([]*Record, error)
 	// Version counts the changes made so far, so that a saver can tell whether there is anything new to save.
 	Version() uint64
+	// Split returns the first ids of n parts of about equal size of the users from id from on (fewer parts when
+	// there are fewer users), so that a full scan can run on several cores.
+	Split(ctx context.Context, from int64, n int) ([]int64, error)
+	// Rewrite replaces every user by rewrite(user) — the same content, in new memory — provided the store is still
+	// at version want; ok is false, and nothing changes, when it was written meanwhile. It returns the new records
+	// in ascending id. Compaction after a bulk load uses it.
+	Rewrite(ctx context.Context, want uint64, rewrite func(*Record) *Record) (recs []*Record, ok bool, err error)
 }
 
 // MaxID is the largest id a record may have (references are stored in four bytes). Catalog objects must stay
