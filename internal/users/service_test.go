@@ -230,3 +230,20 @@ func TestLoadRetriesManagersThatComeLater(t *testing.T) {
 		t.Errorf("a manager who never comes: %v", err)
 	}
 }
+
+// TestLoadPresetsAvatar loads avatar-thumb-url, the output-only element fixtures.User gained when its fields came
+// to be generated from the spec: a fixture is the only way to give the fake's users an avatar.
+func TestLoadPresetsAvatar(t *testing.T) {
+	svc, st := newService(t, false)
+	ctx := context.Background()
+	users := []fixtures.User{{Login: "pic", Email: "p@example.com", FirstName: "P", LastName: "C", Active: true,
+		AvatarThumbURL: "https://img.example/p.png"}}
+	if err := svc.Load(ctx, users, 0); err != nil {
+		t.Fatal(err)
+	}
+	pic, _, _ := st.Lookup(ctx, "login", "pic")
+	avatar, _ := svc.layout.Slot("avatar-thumb-url")
+	if got := pic.String(avatar); got != "https://img.example/p.png" {
+		t.Errorf("avatar-thumb-url %q", got)
+	}
+}
