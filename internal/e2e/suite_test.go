@@ -34,8 +34,8 @@ func requireClean(t *testing.T, rep *contract.Report) {
 }
 
 // The clean fake passes every check, in both formats, in write mode and in read-only mode; read-only mode sends
-// nothing but GET and the token request (counted at the server). The write-mode run is the suite's full run: its
-// time is logged (the budget is 20 s without -race).
+// nothing but GET and the token request (counted at the server). The time of a run is logged, not judged: a test
+// under load or -race cannot hold a budget; BenchmarkFullRun measures it.
 func TestCleanFakePassesEverything(t *testing.T) {
 	for _, mode := range []struct {
 		name     string
@@ -66,9 +66,6 @@ func TestCleanFakePassesEverything(t *testing.T) {
 					t.Error("write mode created no users")
 				}
 				checkPrefixedInactive(t, f, rep.RunID, len(rep.Created))
-				if took > 90*time.Second { // generous for -race; the budget without it is 20 s
-					t.Errorf("the full run took %s", took)
-				}
 				return
 			}
 			if len(rep.Created) > 0 {
@@ -348,4 +345,20 @@ func TestPlausibleVariantsPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireClean(t, rep)
+}
+
+// BenchmarkFullRun times the whole suite, in both formats and write mode, against a fresh clean fake (the budget is
+// 20 s a run without -race).
+func BenchmarkFullRun(b *testing.B) {
+	for b.Loop() {
+		f := newFake(b)
+		rep, err := contract.Run(b.Context(), config(f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.Passed() {
+			b.Fatalf("%d checks failed", rep.Summary.Failed)
+		}
+		b.ReportMetric(float64(rep.Requests.Total), "requests/op")
+	}
 }
