@@ -179,6 +179,25 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	}
 }
 
+// Server.Close returns the fake's close error: here the last save of the state, whose folder is gone.
+func TestServerCloseReportsSaveFailure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := fake.NewServer(fake.Options{Users: 5, StatePath: filepath.Join(dir, "state.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, sendJSON(t, s, http.MethodPost, "/api/users", newUser("unsaved")), http.StatusCreated)
+	if err := s.Close(); err == nil || !strings.Contains(err.Error(), "state.json") {
+		t.Errorf("Close = %v, want the failure to save state.json", err)
+	}
+}
+
 func TestSeedIsDeterministic(t *testing.T) {
 	a := newServer(t, fake.Options{Users: 20, Seed: 7})
 	b := newServer(t, fake.Options{Users: 20, Seed: 7})
