@@ -74,13 +74,14 @@ func TestAdminFaults(t *testing.T) {
 	if len(r.errors(t)) == 0 {
 		t.Error("fault without an error body")
 	}
-	wantStatus(t, admin(t, s, http.MethodPut, "/faults", `{"rate_limit":true,"rate":1,"burst":2}`), 200)
+	// One token in 1000 s: however slowly the five requests go, only the burst of two is served.
+	wantStatus(t, admin(t, s, http.MethodPut, "/faults", `{"rate_limit":true,"rate":0.001,"burst":2}`), 200)
 	statuses := map[int]int{}
 	for range 5 {
 		statuses[getJSON(t, s, "/api/users/1").status]++
 	}
 	if statuses[200] != 2 || statuses[429] != 3 {
-		t.Errorf("rate limit 1/s burst 2 over 5 quick requests: %v", statuses)
+		t.Errorf("rate limit 0.001/s burst 2 over 5 requests: %v", statuses)
 	}
 	wantStatus(t, admin(t, s, http.MethodPut, "/faults", `{"latency":"150ms"}`), 200)
 	start := time.Now()
