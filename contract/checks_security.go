@@ -10,8 +10,6 @@ import (
 	"time"
 )
 
-const refSecurity = "#/components/securitySchemes"
-
 func securityChecks() []*check {
 	return []*check{
 		{name: "security/no-credentials/index", doc: "GET /api/users without credentials answers 401", run: func(t *checkRun) { checkNoCredentials(t, "index") }},

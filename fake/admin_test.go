@@ -74,13 +74,14 @@ func TestAdminFaults(t *testing.T) {
 	if len(r.errors(t)) == 0 {
 		t.Error("fault without an error body")
 	}
-	wantStatus(t, admin(t, s, http.MethodPut, "/faults", `{"rate_limit":true,"rate":1,"burst":2}`), 200)
+	// One token in 1000 s: however slowly the five requests go, only the burst of two is served.
+	wantStatus(t, admin(t, s, http.MethodPut, "/faults", `{"rate_limit":true,"rate":0.001,"burst":2}`), 200)
 	statuses := map[int]int{}
 	for range 5 {
 		statuses[getJSON(t, s, "/api/users/1").status]++
 	}
 	if statuses[200] != 2 || statuses[429] != 3 {
-		t.Errorf("rate limit 1/s burst 2 over 5 quick requests: %v", statuses)
+		t.Errorf("rate limit 0.001/s burst 2 over 5 requests: %v", statuses)
 	}
 	wantStatus(t, admin(t, s, http.MethodPut, "/faults", `{"latency":"150ms"}`), 200)
 	start := time.Now()
@@ -176,6 +177,25 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	}
 	if _, err := fake.New(fake.Options{Users: 1, StatePath: path}); err == nil {
 		t.Error("a corrupt state file was accepted")
+	}
+}
+
+// Server.Close returns the fake's close error: here the last save of the state, whose folder is gone.
+func TestServerCloseReportsSaveFailure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := fake.NewServer(fake.Options{Users: 5, StatePath: filepath.Join(dir, "state.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, sendJSON(t, s, http.MethodPost, "/api/users", newUser("unsaved")), http.StatusCreated)
+	if err := s.Close(); err == nil || !strings.Contains(err.Error(), "state.json") {
+		t.Errorf("Close = %v, want the failure to save state.json", err)
 	}
 }
 

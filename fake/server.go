@@ -3,61 +3,44 @@ package fake
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
 )
 
-// Server is a Fake listening on a loopback port, for Go tests, in the manner of httptest.Server:
+// Server is a Fake listening on a loopback port, for Go tests: an httptest.Server serving it.
 //
 //	srv, err := fake.NewServer(fake.Options{Users: 10})
 //	defer srv.Close()
 //	resp, err := srv.Client().Get(srv.URL + "/api/users?login=...")
 type Server struct {
 	*Fake
-	// URL is the base URL, http://127.0.0.1:port, without a trailing slash.
+	// URL is the base URL, http://127.0.0.1:port (or http://[::1]:port), without a trailing slash.
 	URL string
 
-	listener net.Listener
-	server   *http.Server
-	done     chan error
+	srv *httptest.Server
 }
 
-// NewServer starts a fake on a free loopback port.
+// NewServer starts a fake on a free loopback port. As with httptest.NewServer, failing to listen panics.
 func NewServer(opts Options) (*Server, error) {
 	f, err := New(opts)
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("fake: listening: %w", err)
-	}
-	s := &Server{
-		Fake:     f,
-		URL:      "http://" + ln.Addr().String(),
-		listener: ln,
-		server:   &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second},
-		done:     make(chan error, 1),
-	}
-	go func() { s.done <- s.server.Serve(ln) }()
-	return s, nil
+	srv := httptest.NewUnstartedServer(f)
+	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Start()
+	return &Server{Fake: f, URL: srv.URL, srv: srv}, nil
 }
 
-// Close stops the server, waits for requests in flight, and saves the state if one is kept.
+// Close stops the server, waits for requests in flight, and closes the fake: its error is the fake's (saving the
+// state, if one is kept).
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.server.Shutdown(ctx)
-	if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
-	}
-	return errors.Join(err, s.Fake.Close())
+	s.srv.Close()
+	return s.Fake.Close()
 }
 
 // Token mints a bearer token for the fake's first client, with the scopes given (all of the client's when none).
@@ -75,7 +58,7 @@ func (s *Server) Client(scopes ...string) *http.Client {
 	tok, err := s.Token(scopes...)
 	return &http.Client{
 		Timeout:   30 * time.Second,
-		Transport: &tokenTransport{token: tok, err: err, base: http.DefaultTransport},
+		Transport: &tokenTransport{token: tok, err: err, base: s.srv.Client().Transport},
 	}
 }
 

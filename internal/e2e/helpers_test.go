@@ -27,9 +27,12 @@ func newFake(t testing.TB) *fake.Fake {
 	return f
 }
 
-// config is a write-mode configuration with the fake's full client, no rate limit.
+// config is a write-mode configuration with the fake's full client, no rate limit, and a paging walk bounded at 250
+// users: the fakes here hold about 200 users at most (with what a run creates), so the walk still reads all of them,
+// and a variant whose paging never ends (offset ignored) is not read 2000 users deep, in both formats, to be caught.
 func config(h http.Handler) contract.Config {
-	return contract.Config{Handler: h, ClientID: auth.DefaultClientID, ClientSecret: auth.DefaultClientSecret, Rate: -1}
+	return contract.Config{Handler: h, ClientID: auth.DefaultClientID, ClientSecret: auth.DefaultClientSecret, Rate: -1,
+		MaxWalk: 250}
 }
 
 // rewrite serves a request through next and lets edit change the recorded response before it goes out.

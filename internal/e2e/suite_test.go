@@ -33,62 +33,74 @@ func requireClean(t *testing.T, rep *contract.Report) {
 	}
 }
 
-// The clean fake passes every check, in both formats, in write mode and in read-only mode; read-only mode sends
-// nothing but GET and the token request (counted at the server). The write-mode run is the suite's full run: its
-// time is logged (the budget is 20 s without -race).
+// The clean fake passes every check, in both formats. Read-only mode runs the whole suite, and sends nothing but GET
+// and the token request (counted at the server); write mode then runs the checks read-only mode skipped, so that
+// every check runs once against the clean fake. (TestPlausibleVariantsPass runs the whole suite in write mode, the
+// reading checks among the writes.) A full run's time is BenchmarkFullRun's to measure.
 func TestCleanFakePassesEverything(t *testing.T) {
-	for _, mode := range []struct {
-		name     string
-		readOnly bool
-	}{{"write", false}, {"read-only", true}} {
-		t.Run(mode.name, func(t *testing.T) {
-			f := newFake(t)
-			counter := &methodCounter{next: f}
-			cfg := config(counter)
-			cfg.ReadOnly = mode.readOnly
-			start := time.Now()
-			rep, err := contract.Run(t.Context(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			took := time.Since(start)
-			requireClean(t, rep)
-			if min := map[bool]int{false: 170, true: 120}[mode.readOnly]; rep.Summary.Passed < min {
-				t.Errorf("only %d checks passed", rep.Summary.Passed)
-			}
-			if len(rep.Formats) != 2 {
-				t.Errorf("formats %v, want both", rep.Formats)
-			}
-			t.Logf("%s mode: %d passed, %d skipped, %d requests in %s; the server saw %v", mode.name, rep.Summary.Passed,
-				rep.Summary.Skipped, rep.Requests.Total, took.Round(time.Millisecond), counter.seen)
-			if !mode.readOnly {
-				if len(rep.Created) == 0 {
-					t.Error("write mode created no users")
-				}
-				checkPrefixedInactive(t, f, rep.RunID, len(rep.Created))
-				if took > 90*time.Second { // generous for -race; the budget without it is 20 s
-					t.Errorf("the full run took %s", took)
-				}
-				return
-			}
-			if len(rep.Created) > 0 {
-				t.Errorf("read-only mode created users: %+v", rep.Created)
-			}
-			for key, n := range counter.seen {
-				if key != http.MethodGet && key != "POST /oauth2/token" {
-					t.Errorf("read-only mode sent %d × %s", n, key)
-				}
-			}
-			if counter.seen[http.MethodGet] < 100 {
-				t.Errorf("only %d GET requests", counter.seen[http.MethodGet])
-			}
-			for _, c := range rep.Checks {
-				if strings.HasPrefix(c.Name, "writing/") && c.Verdict != contract.Skip {
-					t.Errorf("%s ran in read-only mode", c.Name)
-				}
-			}
-		})
+	t.Parallel()
+	f := newFake(t)
+	counter := &methodCounter{next: f}
+	cfg := config(counter)
+	cfg.ReadOnly = true
+	ro, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
+	requireClean(t, ro)
+	if ro.Summary.Passed < 120 {
+		t.Errorf("read-only mode: only %d checks passed", ro.Summary.Passed)
+	}
+	if len(ro.Formats) != 2 {
+		t.Errorf("read-only mode: formats %v, want both", ro.Formats)
+	}
+	t.Logf("read-only mode: %d passed, %d skipped, %d requests; the server saw %v", ro.Summary.Passed,
+		ro.Summary.Skipped, ro.Requests.Total, counter.seen)
+	if len(ro.Created) > 0 {
+		t.Errorf("read-only mode created users: %+v", ro.Created)
+	}
+	for key, n := range counter.seen {
+		if key != http.MethodGet && key != "POST /oauth2/token" {
+			t.Errorf("read-only mode sent %d × %s", n, key)
+		}
+	}
+	if counter.seen[http.MethodGet] < 100 {
+		t.Errorf("only %d GET requests", counter.seen[http.MethodGet])
+	}
+	var skipped []string
+	for _, c := range ro.Checks {
+		if strings.HasPrefix(c.Name, "writing/") && c.Verdict != contract.Skip {
+			t.Errorf("%s ran in read-only mode", c.Name)
+		}
+		if c.Verdict == contract.Skip {
+			skipped = append(skipped, c.Name)
+		}
+	}
+	if len(skipped) == 0 {
+		t.Fatal("read-only mode skipped nothing: the writing checks ran")
+	}
+
+	cfg = config(f)
+	cfg.Only = skipped
+	rw, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rw)
+	if len(rw.Checks) != len(skipped) {
+		t.Errorf("write mode ran %d checks, read-only mode skipped %d", len(rw.Checks), len(skipped))
+	}
+	if n := ro.Summary.Passed + rw.Summary.Passed; n < 170 {
+		t.Errorf("only %d checks passed (%d in read-only mode, %d in write mode)", n, ro.Summary.Passed, rw.Summary.Passed)
+	}
+	if len(rw.Formats) != 2 {
+		t.Errorf("write mode: formats %v, want both", rw.Formats)
+	}
+	t.Logf("write mode: %d passed, %d skipped, %d requests", rw.Summary.Passed, rw.Summary.Skipped, rw.Requests.Total)
+	if len(rw.Created) == 0 {
+		t.Error("write mode created no users")
+	}
+	checkPrefixedInactive(t, f, rw.RunID, len(rw.Created))
 }
 
 func checkPrefixedInactive(t *testing.T, f *fake.Fake, runID string, want int) {
@@ -330,6 +342,7 @@ func TestReports(t *testing.T) {
 // above 50 refused rather than clamped, strict references on update, datetimes in another time zone, and more users
 // than the sample (so that the filter checks judge a prefix of the collection).
 func TestPlausibleVariantsPass(t *testing.T) {
+	t.Parallel()
 	loc, err := time.LoadLocation("America/Los_Angeles")
 	if err != nil {
 		t.Skip("no time zone database")
@@ -348,4 +361,20 @@ func TestPlausibleVariantsPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireClean(t, rep)
+}
+
+// BenchmarkFullRun times the whole suite, in both formats and write mode, against a fresh clean fake (the budget is
+// 20 s a run without -race).
+func BenchmarkFullRun(b *testing.B) {
+	for b.Loop() {
+		f := newFake(b)
+		rep, err := contract.Run(b.Context(), config(f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.Passed() {
+			b.Fatalf("%d checks failed", rep.Summary.Failed)
+		}
+		b.ReportMetric(float64(rep.Requests.Total), "requests/op")
+	}
 }

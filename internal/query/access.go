@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -43,7 +44,7 @@ func (p *planner) candidates(conds []Condition) (recs []*store.Record, ok bool, 
 			recs = append(recs, r)
 		}
 	}
-	slices.SortFunc(recs, func(a, b *store.Record) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(recs, func(a, b *store.Record) int { return cmp.Compare(a.ID, b.ID) })
 	return recs, true, nil
 }
 
@@ -62,16 +63,6 @@ func (p *planner) lookable(c Condition) bool {
 		}
 	}
 	return true
-}
-
-func compareIDs(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // idBounds narrows the scan to the ids the conditions on id allow; ok is false when they allow none.
