@@ -251,3 +251,17 @@ func TestNotesListsMatchTheTable(t *testing.T) {
 	check("input only", inOnly, "password", "generate-password-and-notify", "approval-limit",
 		"self-approval-limit", "invoice-self-approval-limit", "salesforce-enabled")
 }
+
+// The element view holds exactly the seed's elements: none lost, none invented.
+func TestElementViewCoversTheSeed(t *testing.T) {
+	s := spec.MustLoad()
+	want := seedElements(t, loadTable(t))
+	if len(s.Elements) != len(want) {
+		t.Fatalf("%d elements, the seed defines %d", len(s.Elements), len(want))
+	}
+	for _, k := range want {
+		if s.Element(k) == nil {
+			t.Errorf("the seed's element %s is not in the spec", k)
+		}
+	}
+}
