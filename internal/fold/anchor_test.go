@@ -1,4 +1,4 @@
-package query
+package fold
 
 import "testing"
 
@@ -18,9 +18,9 @@ func TestAnchoredSearch(t *testing.T) {
 		{"jo-q", "xxjo-qjo-q", 2},
 		{"k@z", "\u212a@Z", 0},
 	} {
-		p := newPattern(c.needle)
+		p := NewPattern(c.needle)
 		got := -1
-		if p.in(c.hay) {
+		if p.In(c.hay) {
 			got = 0
 		}
 		if (got >= 0) != (c.want >= 0) {
