@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/coupa-kit/coupa-users/internal/fold"
 )
 
 // NotFoundError is Coupa's answer to a reference that does not resolve:
@@ -76,7 +78,7 @@ func (c *Catalog) Resolve(object, field string, ref map[string]any) (*Entry, err
 		}
 		e := t.exact[k][s]
 		if e == nil {
-			e = t.byKey[k][fold(s)]
+			e = t.byKey[k][fold.Key(s)]
 		}
 		if e == nil || (found != nil && found != e) {
 			return nil, notFound()
@@ -99,7 +101,7 @@ func (c *Catalog) Lookup(object, key, value string) *Entry {
 	if e := t.exact[key][value]; e != nil {
 		return e
 	}
-	return t.byKey[key][fold(value)]
+	return t.byKey[key][fold.Key(value)]
 }
 
 // NaturalKeys returns the natural keys of an object type.
