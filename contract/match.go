@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -133,39 +134,42 @@ func (c cond) test(v any) (cs, ci, amb bool) {
 	}
 }
 
-// fold is the case-insensitive reading of a string.
-func fold(s string) string { return strings.ToLower(strings.ToUpper(s)) }
-
+// testString evaluates a string condition byte for byte or, insensitive, under the case fold of package fold: the
+// fake's own, so that the oracle cannot drift from the fake it judges (for valid UTF-8, as JSON carries, it is the
+// per-rune strings.ToLower(strings.ToUpper(s)) the oracle used before).
 func (c cond) testString(s string, insensitive bool) bool {
-	val := c.value
-	norm := func(x string) string { return x }
+	v := c.value
+	compare := strings.Compare
+	contains, prefix, suffix := strings.Contains, strings.HasPrefix, strings.HasSuffix
 	if insensitive {
-		norm = fold
+		compare = fold.Compare
+		contains = func(s, v string) bool { p := fold.NewPattern(v); return p.In(s) }
+		prefix = func(s, v string) bool { p := fold.NewPattern(v); return p.PrefixOf(s) }
+		suffix = func(s, v string) bool { p := fold.NewPattern(v); return p.SuffixOf(s) }
 	}
-	s, v := norm(s), norm(val)
 	switch c.op {
 	case "":
-		return s == v
+		return compare(s, v) == 0
 	case "not_eq":
-		return s != v
+		return compare(s, v) != 0
 	case "contains":
-		return strings.Contains(s, v)
+		return contains(s, v)
 	case "starts_with":
-		return strings.HasPrefix(s, v)
+		return prefix(s, v)
 	case "ends_with":
-		return strings.HasSuffix(s, v)
+		return suffix(s, v)
 	case "gt":
-		return s > v
+		return compare(s, v) > 0
 	case "lt":
-		return s < v
+		return compare(s, v) < 0
 	case "gt_or_eq":
-		return s >= v
+		return compare(s, v) >= 0
 	case "lt_or_eq":
-		return s <= v
+		return compare(s, v) <= 0
 	case "in", "not_in":
 		found := false
-		for part := range strings.SplitSeq(val, ",") {
-			if s == norm(part) {
+		for part := range strings.SplitSeq(v, ",") {
+			if compare(s, part) == 0 {
 				found = true
 			}
 		}
