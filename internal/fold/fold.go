@@ -170,28 +170,9 @@ func NewPattern(s string) Pattern {
 	return p
 }
 
-// In reports whether the needle occurs in h, case-insensitively (contains). The commonest needle, ASCII that no
-// other rune folds to, goes straight to the byte search.
-func (p *Pattern) In(h string) bool {
-	if p.direct {
-		return p.index(h) >= 0
-	}
-	return p.in(h)
-}
-
-// in is In for needles that are not direct.
-func (p *Pattern) in(h string) bool {
-	switch {
-	case !p.isASC:
-		// ASCII folds to ASCII, so a needle with other runes cannot occur in ASCII text.
-		return !isASCII(h) && p.runesIn(h)
-	case p.ascii == "":
-		return true
-	case isASCII(h):
-		return p.index(h) >= 0
-	}
-	return p.runesIn(h)
-}
+// In reports whether the needle occurs in h, case-insensitively (contains). It is one call to Index, so that it is
+// inlined and a scan's predicate makes a single call per user.
+func (p *Pattern) In(h string) bool { return p.Index(h) >= 0 }
 
 // asciiTwins are the ASCII letters a non-ASCII rune also folds to: k (the Kelvin sign), s (ſ), i (ı, İ).
 // TestASCIITwins checks the list against the Unicode tables.
@@ -213,10 +194,28 @@ func isASCII(s string) bool {
 	return true
 }
 
-// index finds the needle in h, where a match can only start at an ASCII byte equal to the needle's first in either
-// case (p.direct, or h all ASCII). Candidates are found with strings.IndexByte (vectorised) for both cases, and only
-// they are compared: byte by byte while h is ASCII, rune by rune from its first other byte.
-func (p *Pattern) index(h string) int {
+// Index returns the byte offset in h of the needle's first case-insensitive occurrence, or -1.
+//
+// The commonest needle, ASCII that no other rune folds to (direct), goes straight to the byte search, whatever h
+// holds; so does an ASCII needle in ASCII text. There a match can only start at an ASCII byte equal to the needle's
+// first in either case: candidates are found with strings.IndexByte (vectorised) for both cases, and only they are
+// compared, byte by byte while h is ASCII, rune by rune from its first other byte. Other needles and texts take the
+// rune by rune search. The choice is made here rather than in a function calling this one: a full scan calls Index
+// on every user, and every call counts.
+func (p *Pattern) Index(h string) int {
+	if !p.direct {
+		switch {
+		case !p.isASC:
+			if isASCII(h) {
+				return -1 // ASCII folds to ASCII, so a needle with other runes cannot occur in ASCII text
+			}
+			return p.runesIndex(h)
+		case p.ascii == "":
+			return 0
+		case !isASCII(h):
+			return p.runesIndex(h)
+		}
+	}
 	nd := p.ascii
 	if len(h) < len(nd) {
 		return -1
@@ -311,26 +310,26 @@ func nextByte(s string, from int, c byte) int {
 	return len(s)
 }
 
-// runesIn is the general search: at every rune of h that folds to the needle's first rune, compare the rest.
-func (p *Pattern) runesIn(h string) bool {
+// runesIndex is the general search: at every rune of h that folds to the needle's first rune, compare the rest.
+func (p *Pattern) runesIndex(h string) int {
 	if len(p.runes) == 0 {
-		return true
+		return 0
 	}
 	first := p.runes[0]
-	for h != "" {
+	for i := 0; i < len(h); {
 		var r rune
 		n := 1
-		if b := h[0]; b < utf8.RuneSelf {
+		if b := h[i]; b < utf8.RuneSelf {
 			r = rune(lowerASCII[b])
 		} else {
-			r, n = decodeFold(h)
+			r, n = decodeFold(h[i:])
 		}
-		if r == first && runesPrefix(h[n:], p.runes[1:]) {
-			return true
+		if r == first && runesPrefix(h[i+n:], p.runes[1:]) {
+			return i
 		}
-		h = h[n:]
+		i += n
 	}
-	return false
+	return -1
 }
 
 // PrefixOf reports whether h starts with the needle, case-insensitively (starts_with).

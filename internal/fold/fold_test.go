@@ -92,6 +92,21 @@ func FuzzPattern(f *testing.F) {
 		if got, want := p.SuffixOf(hay), strings.HasSuffix(fh, fn); got != want {
 			t.Errorf("%q suffix of %q: %v, want %v", needle, hay, got, want)
 		}
+		want := -1 // the first rune boundary where the needle starts
+		for i := 0; i <= len(hay); {
+			if q := NewPattern(needle); q.PrefixOf(hay[i:]) {
+				want = i
+				break
+			}
+			if i == len(hay) {
+				break
+			}
+			_, n := decodeFold(hay[i:])
+			i += n
+		}
+		if got := p.Index(hay); got != want {
+			t.Errorf("Index(%q) of %q = %d, want %d", hay, needle, got, want)
+		}
 		if got, want := sign(Compare(needle, hay)), sign(strings.Compare(fh, fn)); got != -want {
 			t.Errorf("Compare(%q, %q) = %d, want %d", needle, hay, got, -want)
 		}
