@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -194,7 +195,7 @@ func candidates(op spec.Operator, vals []string) []string {
 				continue
 			}
 			chunk := string(r[1 : 1+min(6, len(r)-2)])
-			if !strings.HasPrefix(fold(v), fold(chunk)) {
+			if p := fold.NewPattern(chunk); !p.PrefixOf(v) {
 				out = append(out, chunk)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -184,14 +185,14 @@ func (c cond) test(v any) (cs, ci, amb bool) {
 	}
 }
 
-// fold is the case-insensitive reading of a string.
-func fold(s string) string { return strings.ToLower(strings.ToUpper(s)) }
-
+// testString evaluates a string condition byte for byte or, insensitive, under the case fold of package fold: the
+// fake's own, so that the oracle cannot drift from the fake it judges. Folded keys compare, contain and order as
+// the fold does (UTF-8 keeps code point order), so every judgement reads the keys.
 func (c cond) testString(s string, insensitive bool) bool {
 	val := c.value
 	norm := func(x string) string { return x }
 	if insensitive {
-		norm = fold
+		norm = fold.Key
 	}
 	s, v := norm(s), norm(val)
 	switch j := c.how; {

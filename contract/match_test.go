@@ -169,3 +169,30 @@ func TestJudgementForRefuses(t *testing.T) {
 		t.Error("newCond accepted an operator the oracle has no judgement for")
 	}
 }
+
+// TestCondJudgeFolds: the case-insensitive reading is the fake's fold (package fold), fold-twins included (ſ is s,
+// the Kelvin sign is k), for every string operator.
+func TestCondJudgeFolds(t *testing.T) {
+	user := map[string]any{"login": "dr.sam", "lastname": "Kelvin"}
+	for _, tc := range []struct {
+		attr, op, value string
+		want            tri
+	}{
+		{"login", "eq", "dr.ſam", maybe},
+		{"login", "not_eq", "DR.ſAM", maybe},
+		{"login", "contains", "ſa", maybe},
+		{"login", "starts_with", "DR.ſ", maybe},
+		{"login", "ends_with", "ſAM", maybe},
+		{"login", "gt_or_eq", "dr.ſam", maybe}, // as bytes ſ sorts after s; folded they are equal
+		{"login", "lt_or_eq", "dr.ſam", yes},
+		{"login", "in", "x,dr.ſam", maybe},
+		{"login", "eq", "dr.sám", no}, // accents count
+		{"lastname", "eq", "\u212Aelvin", maybe},
+		{"lastname", "lt_or_eq", "\u212Aelvin", yes}, // K (0x4b) is below the Kelvin sign as bytes, and equal folded
+	} {
+		c := mustCond(t, tc.attr, spec.Operator(tc.op), tc.value)
+		if got := c.judge(user); got != tc.want {
+			t.Errorf("%s: judge = %v, want %v", c, got, tc.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -27,7 +28,7 @@ type Table struct {
 	Object  *spec.Object
 	Entries []*Entry
 	byID    map[int64]*Entry
-	byKey   map[string]map[string]*Entry // natural key → folded value → entry
+	byKey   map[string]map[string]*Entry // natural key → fold.Key of the value → entry
 	exact   map[string]map[string]*Entry // natural key → value as stored → entry (the common, allocation-free hit)
 }
 
@@ -96,7 +97,7 @@ func New(s *spec.Spec, ref *fixtures.Reference) (*Catalog, error) {
 			t.byID[id] = e
 			for _, k := range ob.NaturalKeys {
 				if v, ok := e.Fields[k].(string); ok && v != "" {
-					t.byKey[k][fold(v)] = e
+					t.byKey[k][fold.Key(v)] = e
 					t.exact[k][v] = e
 				}
 			}
@@ -165,8 +166,6 @@ func normalizeValue(f *spec.Field, s *spec.Spec, v any) any {
 	}
 	return v
 }
-
-func fold(s string) string { return strings.ToLower(s) }
 
 // Table returns the table of an object type, or nil.
 func (c *Catalog) Table(object string) *Table { return c.tables[object] }

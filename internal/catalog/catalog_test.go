@@ -29,6 +29,16 @@ func TestResolve(t *testing.T) {
 	if e, ok := c.Resolve("Role", map[string]any{"name": "bUYER"}); !ok || e != buyer {
 		t.Errorf("natural keys ignore case (MySQL): %v %v", e, ok)
 	}
+	// Natural keys fold as the query engine compares (package fold): ſ is s, the Kelvin sign is k, ı is i.
+	if e := c.Lookup("Role", "name", "Expenſe U\u017fer"); e == nil || e.Fields["name"] != "Expense User" {
+		t.Errorf("Expense User with long s: %v", e)
+	}
+	if e := c.Lookup("Role", "name", "AP Cler\u212A"); e == nil || e.Fields["name"] != "AP Clerk" {
+		t.Errorf("AP Clerk with the Kelvin sign: %v", e)
+	}
+	if e := c.Lookup("Role", "name", "Admın"); e == nil || e.Fields["name"] != "Admin" {
+		t.Errorf("Admin with dotless i: %v", e)
+	}
 	if e, ok := c.Resolve("Role", map[string]any{"id": 4.0, "name": "ignored when id is there"}); !ok || e != buyer {
 		t.Errorf("by id: %v %v", e, ok)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/coupa-kit/coupa-users/internal/fold"
 )
 
 // HumanName turns a schema name into the words Coupa's messages use ("ApprovalLimit" → "ApprovalLimit" as Rails
@@ -39,7 +41,7 @@ func (c *Catalog) Resolve(object string, ref map[string]any) (e *Entry, ok bool)
 		}
 		e := t.exact[k][s]
 		if e == nil {
-			e = t.byKey[k][fold(s)]
+			e = t.byKey[k][fold.Key(s)]
 		}
 		if e == nil || (found != nil && found != e) {
 			return nil, false
@@ -58,7 +60,7 @@ func (c *Catalog) Lookup(object, key, value string) *Entry {
 	if e := t.exact[key][value]; e != nil {
 		return e
 	}
-	return t.byKey[key][fold(value)]
+	return t.byKey[key][fold.Key(value)]
 }
 
 // NaturalKeys returns the natural keys of an object type.

@@ -11,8 +11,8 @@ import (
 
 // candidates finds the users an exact match on id or on a unique element allows (`login=jdoe`,
 // `email[in]=a@x,b@y`), without scanning: ok is false when no condition allows it. The candidates still have to
-// pass every predicate (the store folds case its own way). An empty string is never looked up: the store does not
-// index empty values, and any number of users may have one.
+// pass every predicate (store.Memory folds with package fold, as the predicates do; another Store may not). An
+// empty string is never looked up: the store does not index empty values, and any number of users may have one.
 func (p *planner) candidates(conds []Condition) (recs []*store.Record, ok bool, err error) {
 	best := -1
 	for i, c := range conds {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -15,19 +16,19 @@ import (
 // nothing but `blank=true` (`not_eq` and `not_in` included), and a blank string is a null or an empty one. They are
 // built once per query and allocate nothing per value, because a full scan runs them on every user.
 
-// strTest compares strings case-insensitively, ordering included.
+// strTest compares strings case-insensitively (package fold), ordering included.
 type strTest struct {
 	op    spec.Operator
 	vals  []string
-	pat   pattern             // contains, starts_with, ends_with
-	set   map[string]struct{} // in, not_in with many values: by foldKey
+	pat   fold.Pattern        // contains, starts_with, ends_with
+	set   map[string]struct{} // in, not_in with many values: by fold.Key
 	blank bool
 }
 
-// The longest value looked up in an in/not_in set (longer ones are compared one by one), and the list length from
-// which a set pays.
+// The longest value, in bytes, looked up in an in/not_in set (longer ones are compared one by one, so that the key
+// fits a buffer on the stack), and the list length from which a set pays.
 const (
-	setKeyRunes = 64
+	setKeyBytes = 128
 	setMinSize  = 16
 )
 
@@ -47,12 +48,11 @@ func newStrTest(op spec.Operator, vals []any) (*strTest, error) {
 	if len(t.vals) == 0 {
 		return nil, fmt.Errorf("query: no value for %s", op)
 	}
-	t.pat = newPattern(t.vals[0])
+	t.pat = fold.NewPattern(t.vals[0])
 	if (op == spec.In || op == spec.NotIn) && len(t.vals) >= setMinSize {
 		t.set = make(map[string]struct{}, len(t.vals))
 		for _, v := range t.vals {
-			key, _ := foldKey(make([]byte, 0, 4*len(v)), v)
-			t.set[string(key)] = struct{}{}
+			t.set[fold.Key(v)] = struct{}{}
 		}
 	}
 	return t, nil
@@ -60,15 +60,14 @@ func newStrTest(op spec.Operator, vals []any) (*strTest, error) {
 
 // in reports whether s equals one of the values.
 func (t *strTest) in(s string) bool {
-	if t.set != nil {
-		var buf [4 * setKeyRunes]byte
-		if key, ok := foldKey(buf[:0], s); ok {
-			_, found := t.set[string(key)] // no allocation: the compiler looks up without copying
-			return found
-		}
+	if t.set != nil && len(s) <= setKeyBytes {
+		var buf [setKeyBytes + setKeyBytes/2]byte // room for any key of s (fold.AppendKey)
+		key := fold.AppendKey(buf[:0], s)
+		_, found := t.set[string(key)] // no allocation: the compiler looks up without copying
+		return found
 	}
 	for _, v := range t.vals {
-		if compareFold(s, v) == 0 {
+		if fold.Equal(s, v) {
 			return true
 		}
 	}
@@ -84,23 +83,23 @@ func (t *strTest) test(s string, null bool) bool {
 	}
 	switch t.op {
 	case spec.Eq:
-		return compareFold(s, t.vals[0]) == 0
+		return fold.Equal(s, t.vals[0])
 	case spec.NotEq:
-		return compareFold(s, t.vals[0]) != 0
+		return !fold.Equal(s, t.vals[0])
 	case spec.Contains:
-		return t.pat.in(s)
+		return t.pat.In(s)
 	case spec.StartsWith:
-		return t.pat.prefixOf(s)
+		return t.pat.PrefixOf(s)
 	case spec.EndsWith:
-		return t.pat.suffixOf(s)
+		return t.pat.SuffixOf(s)
 	case spec.Gt:
-		return compareFold(s, t.vals[0]) > 0
+		return fold.Compare(s, t.vals[0]) > 0
 	case spec.Lt:
-		return compareFold(s, t.vals[0]) < 0
+		return fold.Compare(s, t.vals[0]) < 0
 	case spec.GtOrEq:
-		return compareFold(s, t.vals[0]) >= 0
+		return fold.Compare(s, t.vals[0]) >= 0
 	case spec.LtOrEq:
-		return compareFold(s, t.vals[0]) <= 0
+		return fold.Compare(s, t.vals[0]) <= 0
 	case spec.In:
 		return t.in(s)
 	case spec.NotIn:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -76,7 +77,7 @@ func (k *sortKey) compare(a, b *entry) int {
 	case a.null || b.null:
 		c = cmp.Compare(boolInt(!a.null), boolInt(!b.null))
 	case k.e.Kind == spec.KindString:
-		c = compareFold(a.str, b.str)
+		c = fold.Compare(a.str, b.str)
 	case k.e.Kind == spec.KindDecimal:
 		c = a.dec.Cmp(b.dec)
 	default:

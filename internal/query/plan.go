@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -116,17 +117,14 @@ func (p *planner) scalar(e *spec.Element, op spec.Operator, vals []any) (predica
 		pat := &t.pat
 		switch op {
 		case spec.Contains:
-			if pat.direct {
-				return func(r *store.Record) bool { return pat.index(r.Str[pos]) >= 0 && !r.IsNull(s) }, nil
-			}
-			return func(r *store.Record) bool { return pat.in(r.Str[pos]) && !r.IsNull(s) }, nil
+			return func(r *store.Record) bool { return pat.In(r.Str[pos]) && !r.IsNull(s) }, nil
 		case spec.StartsWith:
-			return func(r *store.Record) bool { return pat.prefixOf(r.Str[pos]) && !r.IsNull(s) }, nil
+			return func(r *store.Record) bool { return pat.PrefixOf(r.Str[pos]) && !r.IsNull(s) }, nil
 		case spec.EndsWith:
-			return func(r *store.Record) bool { return pat.suffixOf(r.Str[pos]) && !r.IsNull(s) }, nil
+			return func(r *store.Record) bool { return pat.SuffixOf(r.Str[pos]) && !r.IsNull(s) }, nil
 		case spec.Eq:
 			v := t.vals[0]
-			return func(r *store.Record) bool { return compareFold(r.Str[pos], v) == 0 && !r.IsNull(s) }, nil
+			return func(r *store.Record) bool { return fold.Equal(r.Str[pos], v) && !r.IsNull(s) }, nil
 		}
 		return func(r *store.Record) bool { return t.test(r.Str[pos], false) && !r.IsNull(s) }, nil
 	case spec.KindDecimal:

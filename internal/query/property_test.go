@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/coupa-kit/coupa-users/internal/fold"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -103,7 +104,7 @@ func reference(l *store.Layout, e *spec.Element, desc bool) func(a, b *store.Rec
 		}
 		switch e.Kind {
 		case spec.KindString:
-			return compareFold(a.String(s), b.String(s))
+			return fold.Compare(a.String(s), b.String(s))
 		case spec.KindDateTime:
 			return a.TimeOf(s).Compare(b.TimeOf(s))
 		case spec.KindBoolean:

@@ -7,10 +7,13 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/coupa-kit/coupa-users/internal/fold"
 )
 
 // Memory is the in-memory Store. Users sit in a slice kept in ascending id, so that show is a binary search and
-// index pages walk the slice in order; each unique element has a map from its folded value to the user's id.
+// index pages walk the slice in order; each unique element has a map from its folded value (fold.Key, so that a
+// lookup finds what a scan comparing with fold.Compare would) to the user's id.
 type Memory struct {
 	layout *Layout
 
@@ -64,7 +67,7 @@ func (m *Memory) Get(_ context.Context, id int64) (*Record, bool, error) {
 func (m *Memory) Lookup(ctx context.Context, element, value string) (*Record, bool, error) {
 	m.mu.RLock()
 	idx, known := m.unique[element]
-	id, ok := idx[foldKey(value)]
+	id, ok := idx[fold.Key(value)]
 	m.mu.RUnlock()
 	if !known {
 		return nil, false, fmt.Errorf("lookup: %s is not a unique element", element)
@@ -125,7 +128,7 @@ func (m *Memory) conflicts(r *Record) []string {
 		if r.IsNull(s) || r.String(s) == "" {
 			continue
 		}
-		if id, ok := m.unique[e.Name][foldKey(r.String(s))]; ok && id != r.ID {
+		if id, ok := m.unique[e.Name][fold.Key(r.String(s))]; ok && id != r.ID {
 			taken = append(taken, e.Name)
 		}
 	}
@@ -139,9 +142,9 @@ func (m *Memory) index(r *Record, add bool) {
 			continue
 		}
 		if add {
-			m.unique[e.Name][foldKey(r.String(s))] = r.ID
+			m.unique[e.Name][fold.Key(r.String(s))] = r.ID
 		} else {
-			delete(m.unique[e.Name], foldKey(r.String(s)))
+			delete(m.unique[e.Name], fold.Key(r.String(s)))
 		}
 	}
 }

@@ -102,6 +102,29 @@ func TestCreateGetLookupUpdate(t *testing.T) {
 	}
 }
 
+// TestUniqueFollowsTheFold: uniqueness and lookups fold as the query engine compares (package fold), not as
+// strings.ToLower does: ſ is s, K (Kelvin) is k, ı and İ are i, ς is σ.
+func TestUniqueFollowsTheFold(t *testing.T) {
+	ctx := context.Background()
+	m, l := newTestStore(t)
+	for _, login := range []string{"dr.sam", "kelvin", "iris", "οδυσσευς"} {
+		if _, err := m.Create(ctx, user(l, login, "")); err != nil {
+			t.Fatalf("create %q: %v", login, err)
+		}
+	}
+	for _, twin := range []string{"dr.ſam", "DR.ſAM", "\u212Aelvin", "ıRİS", "ΟΔΥΣΣΕΥΣ", "οδυςςευσ"} {
+		if _, err := m.Create(ctx, user(l, twin, "")); !isConflict(err, "login") {
+			t.Errorf("%q was accepted beside its fold-twin: %v", twin, err)
+		}
+		if _, ok, _ := m.Lookup(ctx, "login", twin); !ok {
+			t.Errorf("lookup %q: not found", twin)
+		}
+	}
+	if _, err := m.Create(ctx, user(l, "dr.sám", "")); err != nil {
+		t.Errorf("accents still count: %v", err)
+	}
+}
+
 func isConflict(err error, element string) bool {
 	var c *ConflictError
 	return errors.As(err, &c) && len(c.Elements) > 0 && c.Elements[0] == element

@@ -232,6 +232,3 @@ func (r *Record) SetOwned(s Slot, o *Owned) {
 	r.Owned[s.Pos] = o
 	r.setNull(s.Index, false)
 }
-
-// foldKey is how unique values are indexed: Coupa compares logins, emails and the like without regard to case.
-func foldKey(v string) string { return strings.ToLower(v) }

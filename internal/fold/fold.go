@@ -1,4 +1,20 @@
-package query
+// Package fold is the fake's one definition of case-insensitive string comparison. Coupa runs on MySQL, whose
+// case-insensitive collations make `login=JDoe` find jdoe, refuse a second user "JDOE", and order names without
+// regard to case. The fake must answer the same whichever way it gets there (a unique index, a scan, a sorted page,
+// a reference looked up by name), so the store, the query engine, the catalog and the contract suite's oracle all
+// fold here, and nowhere else.
+//
+// The fold works rune by rune: each rune stands for its case class, the lower case of its upper case (simple, one
+// rune to one rune, case mappings), so "K" matches the Kelvin sign, "ſ" matches "s", "ς" matches "σ", and dotless ı
+// and dotted İ match "i". Folded runes are compared by code point. One rune to one rune, because MySQL's
+// collations weigh characters one at a time too, and because it keeps substrings, prefixes and ordering simple: no
+// rune folds into several (ß stays ß; it is not ss). Accents still differ ("é" ≠ "e") and trailing spaces count,
+// where MySQL's collations may ignore both. An invalid UTF-8 byte is a rune of its own, below every valid rune and
+// equal to nothing but itself.
+//
+// Every function has an ASCII fast path that allocates nothing and falls back to the rune path at the first
+// non-ASCII byte, because a full scan runs one of them on every user.
+package fold
 
 import (
 	"cmp"
@@ -6,12 +22,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 )
-
-// Coupa compares strings under MySQL's case-insensitive collation. The fake folds case rune by rune (Unicode simple
-// case folding, so "K" matches the Kelvin sign and "ſ" matches "s") and compares the folded runes by code point;
-// accents still differ ("é" ≠ "e") and trailing spaces count, where MySQL's collations may ignore both. Every helper
-// has an ASCII fast path that allocates nothing and falls back to the rune path at the first non-ASCII byte, because
-// a full scan runs one of these on every user.
 
 // lowerASCII maps each byte to its ASCII lower case (other bytes unchanged).
 var lowerASCII = func() (t [256]byte) {
@@ -57,13 +67,14 @@ func decodeLastFold(s string) (rune, int) {
 	return canon(r), n
 }
 
-// compareFold orders a and b case-insensitively: negative, zero or positive.
-func compareFold(a, b string) int {
+// Compare orders a and b case-insensitively, by folded rune: negative, zero or positive. Zero exactly when
+// Key(a) == Key(b).
+func Compare(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
 		x, y := a[i], b[i]
 		if x|y >= utf8.RuneSelf {
-			return compareRunesFold(a[i:], b[i:])
+			return compareRunes(a[i:], b[i:])
 		}
 		if x != y {
 			if x, y = lowerASCII[x], lowerASCII[y]; x != y {
@@ -74,7 +85,10 @@ func compareFold(a, b string) int {
 	return cmp.Compare(len(a), len(b))
 }
 
-func compareRunesFold(a, b string) int {
+// Equal reports whether a and b are equal case-insensitively: Compare(a, b) == 0.
+func Equal(a, b string) bool { return Compare(a, b) == 0 }
+
+func compareRunes(a, b string) int {
 	for a != "" && b != "" {
 		x, n := decodeFold(a)
 		y, m := decodeFold(b)
@@ -86,8 +100,9 @@ func compareRunesFold(a, b string) int {
 	return cmp.Compare(len(a), len(b))
 }
 
-// pattern is the needle of contains, starts_with and ends_with, folded once per query.
-type pattern struct {
+// Pattern is a needle folded once, for contains, starts_with and ends_with: make it with NewPattern, once per
+// query, and match it against every user. Its methods allocate nothing.
+type Pattern struct {
 	runes []rune // folded
 	ascii string // the folded needle as bytes, when every folded rune is ASCII
 	isASC bool
@@ -114,8 +129,9 @@ func commonRank(b byte) int {
 	return strings.IndexByte(commonness, lowerASCII[b]) + 1
 }
 
-func newPattern(s string) pattern {
-	var p pattern
+// NewPattern folds the needle s.
+func NewPattern(s string) Pattern {
+	var p Pattern
 	for s != "" {
 		r, n := decodeFold(s)
 		p.runes = append(p.runes, r)
@@ -154,21 +170,9 @@ func newPattern(s string) pattern {
 	return p
 }
 
-// in reports whether the needle occurs in h.
-func (p *pattern) in(h string) bool {
-	switch {
-	case p.direct:
-		return p.index(h) >= 0
-	case !p.isASC:
-		// ASCII folds to ASCII, so a needle with other runes cannot occur in ASCII text.
-		return !isASCII(h) && p.runesIn(h)
-	case p.ascii == "":
-		return true
-	case isASCII(h):
-		return p.index(h) >= 0
-	}
-	return p.runesIn(h)
-}
+// In reports whether the needle occurs in h, case-insensitively (contains). It is one call to Index, so that it is
+// inlined and a scan's predicate makes a single call per user.
+func (p *Pattern) In(h string) bool { return p.Index(h) >= 0 }
 
 // asciiTwins are the ASCII letters a non-ASCII rune also folds to: k (the Kelvin sign), s (ſ), i (ı, İ).
 // TestASCIITwins checks the list against the Unicode tables.
@@ -190,10 +194,28 @@ func isASCII(s string) bool {
 	return true
 }
 
-// index finds the needle in h, where a match can only start at an ASCII byte equal to the needle's first in either
-// case (p.direct, or h all ASCII). Candidates are found with strings.IndexByte (vectorised) for both cases, and only
-// they are compared: byte by byte while h is ASCII, rune by rune from its first other byte.
-func (p *pattern) index(h string) int {
+// Index returns the byte offset in h of the needle's first case-insensitive occurrence, or -1.
+//
+// The commonest needle, ASCII that no other rune folds to (direct), goes straight to the byte search, whatever h
+// holds; so does an ASCII needle in ASCII text. There a match can only start at an ASCII byte equal to the needle's
+// first in either case: candidates are found with strings.IndexByte (vectorised) for both cases, and only they are
+// compared, byte by byte while h is ASCII, rune by rune from its first other byte. Other needles and texts take the
+// rune by rune search. The choice is made here rather than in a function calling this one: a full scan calls Index
+// on every user, and every call counts.
+func (p *Pattern) Index(h string) int {
+	if !p.direct {
+		switch {
+		case !p.isASC:
+			if isASCII(h) {
+				return -1 // ASCII folds to ASCII, so a needle with other runes cannot occur in ASCII text
+			}
+			return p.runesIndex(h)
+		case p.ascii == "":
+			return 0
+		case !isASCII(h):
+			return p.runesIndex(h)
+		}
+	}
 	nd := p.ascii
 	if len(h) < len(nd) {
 		return -1
@@ -238,7 +260,7 @@ func (p *pattern) index(h string) int {
 // p.anchor, whatever else h holds, so finding none there settles it. When one is found in all-ASCII text, the match
 // around it is byte for byte and starts p.anchor bytes earlier; in other text sure is false and index does the
 // general search.
-func (p *pattern) anchoredIndex(h string) (i int, sure bool) {
+func (p *Pattern) anchoredIndex(h string) (i int, sure bool) {
 	nd, k := p.ascii, p.anchor
 	window := h[k : len(h)-len(nd)+k+1]
 	best, checked := -1, false
@@ -288,30 +310,30 @@ func nextByte(s string, from int, c byte) int {
 	return len(s)
 }
 
-// runesIn is the general search: at every rune of h that folds to the needle's first rune, compare the rest.
-func (p *pattern) runesIn(h string) bool {
+// runesIndex is the general search: at every rune of h that folds to the needle's first rune, compare the rest.
+func (p *Pattern) runesIndex(h string) int {
 	if len(p.runes) == 0 {
-		return true
+		return 0
 	}
 	first := p.runes[0]
-	for h != "" {
+	for i := 0; i < len(h); {
 		var r rune
 		n := 1
-		if b := h[0]; b < utf8.RuneSelf {
+		if b := h[i]; b < utf8.RuneSelf {
 			r = rune(lowerASCII[b])
 		} else {
-			r, n = decodeFold(h)
+			r, n = decodeFold(h[i:])
 		}
-		if r == first && runesPrefix(h[n:], p.runes[1:]) {
-			return true
+		if r == first && runesPrefix(h[i+n:], p.runes[1:]) {
+			return i
 		}
-		h = h[n:]
+		i += n
 	}
-	return false
+	return -1
 }
 
-// prefixOf reports whether h starts with the needle.
-func (p *pattern) prefixOf(h string) bool {
+// PrefixOf reports whether h starts with the needle, case-insensitively (starts_with).
+func (p *Pattern) PrefixOf(h string) bool {
 	if !p.isASC {
 		return runesPrefix(h, p.runes)
 	}
@@ -331,8 +353,8 @@ func (p *pattern) prefixOf(h string) bool {
 	return true
 }
 
-// suffixOf reports whether h ends with the needle.
-func (p *pattern) suffixOf(h string) bool {
+// SuffixOf reports whether h ends with the needle, case-insensitively (ends_with).
+func (p *Pattern) SuffixOf(h string) bool {
 	if !p.isASC {
 		return runesSuffix(h, p.runes)
 	}
@@ -374,24 +396,57 @@ func runesSuffix(h string, runes []rune) bool {
 	return true
 }
 
-// foldKey appends to dst a key equal for two strings exactly when compareFold says they are equal: each folded rune
-// as four bytes, so no two rune sequences share a key. ok is false when the key would not fit in dst's capacity
-// (callers use a stack buffer and fall back to comparing).
-func foldKey(dst []byte, s string) (key []byte, ok bool) {
-	for s != "" {
-		if len(dst)+4 > cap(dst) {
-			return dst, false
+// Key returns the canonical form of s under the fold, for map keys and unique indexes: Key(a) == Key(b) exactly
+// when Compare(a, b) == 0. It is the folded runes in UTF-8, with invalid bytes kept as they are (they stay invalid
+// there, so they cannot pass for a rune). A string that is its own key (lower-case ASCII, or any text already
+// folded) is returned as it is, without allocating. The byte order of keys is not Compare's order.
+func Key(s string) string {
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if 'A' <= b && b <= 'Z' {
+				return string(appendKey(make([]byte, 0, maxKeyLen(len(s))), s, i))
+			}
+			i++
+			continue
 		}
-		var r rune
-		n := 1
-		if b := s[0]; b < utf8.RuneSelf {
-			r = rune(lowerASCII[b])
-		} else {
-			r, n = decodeFold(s)
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if n > 1 || r != utf8.RuneError { // a valid rune; invalid bytes are their own key
+			if canon(r) != r {
+				return string(appendKey(make([]byte, 0, maxKeyLen(len(s))), s, i))
+			}
 		}
-		u := uint32(r)
-		dst = append(dst, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
-		s = s[n:]
+		i += n
 	}
-	return dst, true
+	return s
+}
+
+// AppendKey appends Key(s) to dst and returns the extended slice. The key of s takes at most len(s)+len(s)/2 bytes
+// (Ⱥ and Ⱦ, two bytes, fold to ⱥ and ⱦ, three; no other rune grows), so a caller whose dst has that much room
+// allocates nothing.
+func AppendKey(dst []byte, s string) []byte {
+	return appendKey(dst, s, 0)
+}
+
+// maxKeyLen is the longest key of an n-byte string (see AppendKey); TestKeyLength checks it against every rune.
+func maxKeyLen(n int) int { return n + n/2 }
+
+// appendKey appends the key of s to dst, the first done bytes of s being known to be their own key.
+func appendKey(dst []byte, s string, done int) []byte {
+	dst = append(dst, s[:done]...)
+	for i := done; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			dst = append(dst, lowerASCII[b])
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, b)
+		} else {
+			dst = utf8.AppendRune(dst, canon(r))
+		}
+		i += n
+	}
+	return dst
 }

@@ -1,4 +1,4 @@
-package query
+package fold
 
 import "testing"
 
@@ -18,18 +18,16 @@ func TestAnchoredSearch(t *testing.T) {
 		{"jo-q", "xxjo-qjo-q", 2},
 		{"k@z", "\u212a@Z", 0},
 	} {
-		p := newPattern(c.needle)
+		p := NewPattern(c.needle)
 		got := -1
-		if p.in(c.hay) {
+		if p.In(c.hay) {
 			got = 0
 		}
 		if (got >= 0) != (c.want >= 0) {
 			t.Errorf("%q in %q: %v, want %v", c.needle, c.hay, got >= 0, c.want >= 0)
 		}
-		if p.direct && isASCII(c.hay) {
-			if i := p.index(c.hay); i != c.want {
-				t.Errorf("index(%q, %q) = %d, want %d", c.hay, c.needle, i, c.want)
-			}
+		if i := p.Index(c.hay); i != c.want {
+			t.Errorf("Index(%q) of %q = %d, want %d", c.hay, c.needle, i, c.want)
 		}
 	}
 }
