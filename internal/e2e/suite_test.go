@@ -128,6 +128,7 @@ func checkPrefixedInactive(t *testing.T, f *fake.Fake, runID string, want int) {
 // An interrupted run still deactivates what it created, including a user whose create answered after the
 // interruption (found by its prefix).
 func TestInterruptedRunCleansUp(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -172,6 +173,7 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 
 // A 429 is retried with backoff, not reported as a failure.
 func TestRateLimitedRequestsAreRetried(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	var n atomic.Int64
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +200,8 @@ func TestRateLimitedRequestsAreRetried(t *testing.T) {
 	}
 }
 
-// The rate limit holds at the server: no second sees more requests than the rate and the burst allow.
+// The rate limit holds at the server: no second sees more requests than the rate and the burst allow. Not parallel:
+// it runs before the parallel tests, so that a starved process does not bunch its requests at the server.
 func TestRateIsHonoured(t *testing.T) {
 	f := newFake(t)
 	var mu sync.Mutex
@@ -238,6 +241,7 @@ func TestRateIsHonoured(t *testing.T) {
 
 // The go-test helper runs the suite against a handler with one subtest per check.
 func TestContracttestHelper(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	rep := contracttest.Run(t, contract.Config{Handler: f, ClientID: auth.DefaultClientID, ClientSecret: auth.DefaultClientSecret,
 		Only: []string{"reading/paging", "security/token", "conformance"}})
@@ -248,6 +252,7 @@ func TestContracttestHelper(t *testing.T) {
 
 // The reports: JSON with its stable names, JUnit XML that parses, one testcase per check.
 func TestReports(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	broken := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()

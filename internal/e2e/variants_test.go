@@ -430,6 +430,7 @@ func variants() []variant {
 // CONTRACT_FULL_VARIANTS=1 every variant runs the whole suite instead (slower), and the test logs every check that
 // failed.
 func TestVariantsAreCaught(t *testing.T) {
+	t.Parallel()
 	vs := variants()
 	if len(vs) < 15 {
 		t.Fatalf("only %d variants", len(vs))
