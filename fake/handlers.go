@@ -103,13 +103,8 @@ func (f *Fake) index(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func queryError(err error) *apiError {
-	var qe *query.Error
-	if errors.As(err, &qe) {
-		return newError(http.StatusBadRequest, qe.Error())
-	}
-	return newError(http.StatusBadRequest, err.Error())
-}
+// queryError answers a bad query parameter: a *query.Error's message is written for the person who typed the URL.
+func queryError(err error) *apiError { return newError(http.StatusBadRequest, err.Error()) }
 
 // readBody reads and decodes a user body, JSON or XML, into the data model users.Service checks (the one
 // validation path; XML leaves are typed by the schema, as Rails' XML parser types them).
