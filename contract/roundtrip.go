@@ -15,6 +15,24 @@ type expectation struct {
 	value any
 	// ids are the ids of the objects referred to (one for a single association).
 	ids []int64
+	// kept are the ids a list held before an update: they may remain, since Coupa's playbooks describe roles on
+	// update as additive (a non-empty list adds), while other implementations replace.
+	kept []int64
+}
+
+// mayKeep lets the list expectations of an update accept the ids the user held before (before is a show).
+func mayKeep(exp []expectation, before map[string]any) {
+	for i := range exp {
+		if x := &exp[i]; x.el.List && !ownedByValue(x.el.Object) {
+			list, _ := before[x.el.Name].([]any)
+			for _, item := range list {
+				m, _ := item.(map[string]any)
+				if id, ok := idOf(m); ok {
+					x.kept = append(x.kept, id)
+				}
+			}
+		}
+	}
 }
 
 // met checks the element in a record.
@@ -48,10 +66,18 @@ func (x expectation) met(u map[string]any) bool {
 			}
 			have = append(have, id)
 		}
-		want := slices.Clone(x.ids)
-		slices.Sort(have)
-		slices.Sort(want)
-		return slices.Equal(have, want)
+		// Every id sent, and nothing else but what the user may keep (replaced or added to).
+		for _, id := range x.ids {
+			if !slices.Contains(have, id) {
+				return false
+			}
+		}
+		for _, id := range have {
+			if !slices.Contains(x.ids, id) && !slices.Contains(x.kept, id) {
+				return false
+			}
+		}
+		return len(have) == len(slices.Compact(slices.Sorted(slices.Values(have))))
 	default:
 		m, _ := got.(map[string]any)
 		id, ok := idOf(m)

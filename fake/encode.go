@@ -2,7 +2,6 @@ package fake
 
 import (
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/coupa-kit/coupa-users/internal/jsonstr"
@@ -22,11 +21,6 @@ type encoder interface {
 	null(name, xmlType string)
 	bytes() []byte
 }
-
-// timeLayout is Coupa's datetime form: seconds and an explicit offset ("+00:00", never "Z").
-const timeLayout = "2006-01-02T15:04:05-07:00"
-
-func formatTime(t time.Time, loc *time.Location) string { return t.In(loc).Format(timeLayout) }
 
 type jsonEncoder struct {
 	b     []byte

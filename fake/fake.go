@@ -54,6 +54,9 @@ type Options struct {
 	RejectOverLimit bool
 	// StrictReferences makes an unresolvable reference on update an error, as it is on create (Coupa ignores it).
 	StrictReferences bool
+	// ReplaceRoles makes `roles` on update replace the user's roles; by default a non-empty list adds to them, as
+	// Coupa's playbooks describe (an empty list or null clears them either way).
+	ReplaceRoles bool
 	// StatePath keeps the users in this file across restarts (loaded at start, saved on change and at Close).
 	StatePath string
 	// Logger receives one line per request and the fake's events; nil discards them.
@@ -149,7 +152,7 @@ func New(opts Options) (*Fake, error) {
 	f.opts.Auth = authCfg
 	f.store = store.NewMemory(layout)
 	f.users, err = users.New(users.Config{Spec: s, Layout: layout, Store: f.store, Catalog: cat, Now: f.clock.Now,
-		StrictReferences: opts.StrictReferences})
+		StrictReferences: opts.StrictReferences, ReplaceRoles: opts.ReplaceRoles})
 	if err != nil {
 		return nil, fmt.Errorf("fake: %w", err)
 	}

@@ -128,7 +128,7 @@ func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (
 			return nil, newError(f.opts.ValidationStatus, problem.MalformedJSON(err))
 		}
 	case formatXML:
-		root, v, err := railsxml.Unmarshal(data, f.spec.Schema(schema))
+		root, v, err := railsxml.UnmarshalParams(data, f.spec.Schema(schema))
 		if err != nil {
 			return nil, newError(f.opts.ValidationStatus, problem.MalformedXML(err))
 		}

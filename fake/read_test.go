@@ -12,7 +12,8 @@ import (
 	"github.com/coupa-kit/coupa-users/fake"
 )
 
-var offsetTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$`)
+// offsetTime is Rails' xmlschema: whole seconds, "Z" for UTC (the fake's default zone), an offset otherwise.
+var offsetTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$`)
 
 func TestShowJSON(t *testing.T) {
 	s := newServer(t, fake.Options{})

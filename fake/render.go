@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/query"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
@@ -42,10 +43,17 @@ type renderer struct {
 	cache *userCache
 }
 
-// placed is an element and where it lives in a record.
+// placed is an element, where it lives in a record and, for a scalar, its kind.
 type placed struct {
 	el   *spec.Element
 	slot store.Slot
+	kind kinds.Kind // nil for associations
+}
+
+func place(layout *store.Layout, e *spec.Element) placed {
+	s, _ := layout.Slot(e.Name)
+	k, _ := kinds.Of(e.Kind)
+	return placed{e, s, k}
 }
 
 type cacheKey struct {
@@ -57,14 +65,12 @@ func newRenderer(layout *store.Layout, cat *catalog.Catalog, st store.Store, loc
 	rd := &renderer{layout: layout, catalog: cat, store: st, loc: loc, cache: newUserCache(defaultUserCacheBytes)}
 	for _, e := range layout.Elements {
 		if e.Out {
-			s, _ := layout.Slot(e.Name)
-			rd.outs = append(rd.outs, placed{e, s})
+			rd.outs = append(rd.outs, place(layout, e))
 		}
 	}
 	for _, f := range layout.Object(spec.UserRef).Fields {
 		if e := layout.Element(f.Name); e != nil {
-			s, _ := layout.Slot(e.Name)
-			rd.refFields = append(rd.refFields, placed{e, s})
+			rd.refFields = append(rd.refFields, place(layout, e))
 		}
 	}
 	return rd
@@ -112,24 +118,17 @@ func (rd *renderer) element(ctx context.Context, enc encoder, r *store.Record, p
 		}
 		return
 	}
-	switch e.Kind {
-	case spec.KindString, spec.KindDecimal:
+	switch {
+	case p.kind != nil:
+		text := p.kind.Text(p.kind.Get(r, s), rd.loc)
 		if e.XMLType != "" {
-			enc.typed(e.Name, e.XMLType, r.String(s))
+			enc.typed(e.Name, e.XMLType, text)
 		} else {
-			enc.str(e.Name, r.String(s))
+			enc.str(e.Name, text)
 		}
-	case spec.KindInteger:
-		enc.typed(e.Name, "integer", strconv.FormatInt(r.Integer(s), 10))
-	case spec.KindBoolean:
-		enc.typed(e.Name, "boolean", strconv.FormatBool(r.Boolean(s)))
-	case spec.KindDateTime:
-		enc.typed(e.Name, "dateTime", formatTime(r.TimeOf(s), rd.loc))
-	case spec.KindObject:
-		if s.Owned() {
-			rd.owned(enc, e.Name, rd.layout.Object(e.Object), r.OwnedOf(s), sub)
-			return
-		}
+	case s.Owned():
+		rd.owned(enc, e.Name, rd.layout.Object(e.Object), r.OwnedOf(s), sub)
+	default:
 		rd.object(ctx, enc, e.Name, e.Object, r.RefID(s), shallow, sub)
 	}
 }
@@ -214,11 +213,11 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 	case bool:
 		enc.typed(f.Name, "boolean", strconv.FormatBool(v))
 	case time.Time:
-		enc.typed(f.Name, "dateTime", formatTime(v, rd.loc))
+		enc.typed(f.Name, "dateTime", kinds.DateTime{}.Text(kinds.Value{Time: v}, rd.loc))
 	case map[string]any:
 		if nested := rd.layout.Object(f.Object); nested != nil {
 			// A nested reference ({id, name}) renders as the full catalog object, every field of its schema.
-			if id, ok := catalog.AsID(v["id"]); ok {
+			if id, ok := kinds.ID(v["id"]); ok {
 				if e := rd.catalog.Get(f.Object, id); e != nil {
 					v = e.Fields
 				}

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/store"
-	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // State is an exact snapshot of the fake's users: every stored element by name (input-only ones included), ids and
@@ -47,17 +47,12 @@ func (f *Fake) encodeRecord(r *store.Record) map[string]any {
 		if e.Name == "id" || r.IsNull(s) {
 			continue
 		}
+		k, scalar := kinds.Of(e.Kind)
 		switch {
+		case scalar:
+			m[e.Name] = k.Plain(k.Get(r, s))
 		case e.List:
 			m[e.Name] = r.ListIDs(s)
-		case e.Kind == spec.KindString || e.Kind == spec.KindDecimal:
-			m[e.Name] = r.String(s)
-		case e.Kind == spec.KindInteger:
-			m[e.Name] = r.Integer(s)
-		case e.Kind == spec.KindBoolean:
-			m[e.Name] = r.Boolean(s)
-		case e.Kind == spec.KindDateTime:
-			m[e.Name] = r.TimeOf(s).Format(time.RFC3339Nano)
 		case s.Owned():
 			o := r.OwnedOf(s)
 			m[e.Name] = map[string]any{"id": o.ID, "fields": o.Fields}
@@ -90,9 +85,17 @@ func (f *Fake) restoreState(ctx context.Context, st *State) error {
 	return nil
 }
 
+// badValue is a state file's value that its element cannot hold; it is formatted only if reported.
+type badValue struct {
+	name string
+	v    any
+}
+
+func (b *badValue) Error() string { return fmt.Sprintf("%s: unexpected value %v", b.name, b.v) }
+
 func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 	r := f.layout.New()
-	id, ok := asInt(m["id"])
+	id, ok := kinds.AsInt(m["id"])
 	if !ok || id <= 0 {
 		return nil, 0, errors.New("no valid id")
 	}
@@ -104,7 +107,8 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 			continue
 		}
 		s, _ := f.layout.Slot(name)
-		bad := fmt.Errorf("%s: unexpected value %v", name, v)
+		bad := &badValue{name, v}
+		k, scalar := kinds.Of(e.Kind)
 		switch {
 		case v == nil:
 			r.SetNull(s)
@@ -115,41 +119,22 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 			}
 			ids := make([]int64, 0, len(items))
 			for _, it := range items {
-				n, ok := asInt(it)
+				n, ok := kinds.AsInt(it)
 				if !ok {
 					return nil, 0, bad
 				}
 				ids = append(ids, n)
 			}
 			r.SetList(s, ids)
-		case e.Kind == spec.KindString || e.Kind == spec.KindDecimal:
-			str, ok := v.(string)
+		case scalar:
+			val, ok := k.Loose(v)
 			if !ok {
 				return nil, 0, bad
 			}
-			r.SetString(s, str)
-		case e.Kind == spec.KindInteger:
-			n, ok := asInt(v)
-			if !ok {
-				return nil, 0, bad
-			}
-			r.SetInteger(s, n)
-		case e.Kind == spec.KindBoolean:
-			b, ok := v.(bool)
-			if !ok {
-				return nil, 0, bad
-			}
-			r.SetBoolean(s, b)
-		case e.Kind == spec.KindDateTime:
-			str, _ := v.(string)
-			t, err := time.Parse(time.RFC3339Nano, str)
-			if err != nil {
-				return nil, 0, bad
-			}
-			r.SetTime(s, t)
+			k.Set(r, s, val)
 		default:
 			if om, ok := v.(map[string]any); ok {
-				oid, ok := asInt(om["id"])
+				oid, ok := kinds.AsInt(om["id"])
 				fields, ok2 := om["fields"].([]any)
 				if !ok || !ok2 {
 					return nil, 0, bad
@@ -158,7 +143,7 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 				maxOwned = max(maxOwned, oid)
 				continue
 			}
-			n, ok := asInt(v)
+			n, ok := kinds.AsInt(v)
 			if !ok || n < 0 || n > store.MaxID {
 				return nil, 0, bad
 			}
@@ -166,21 +151,6 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 		}
 	}
 	return r, maxOwned, nil
-}
-
-func asInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return int64(n), n == float64(int64(n))
-	case int64:
-		return n, true
-	case int:
-		return int64(n), true
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	}
-	return 0, false
 }
 
 // persister keeps the state file: loaded at start, saved shortly after each change and at close. Saves are

@@ -65,6 +65,7 @@ type Element struct {
 	List        bool       // an array of objects
 	Object      string     // for KindObject: the associated object's schema name ("Role")
 	XMLType     string     // the Rails type attribute of the leaf ("symbol" for authentication-method)
+	YesNo       bool       // a boolean that also takes "yes" and "no" on input, as its table row allows
 	Operators   []Operator // filter operators besides the exact match; nil where it cannot be filtered
 	// Schema is the element's schema as returned, or as sent for input-only elements.
 	Schema *openapi3.Schema
@@ -149,6 +150,7 @@ func (s *Spec) buildViews() error {
 			e.Enum = append(e.Enum, fmt.Sprint(x))
 		}
 		e.XMLType, _ = v.Extensions["x-coupa-xml-type"].(string)
+		e.YesNo, _ = v.Extensions["x-coupa-yes-no"].(bool)
 		if e.XMLType == "" {
 			e.XMLType = e.Kind.XMLType()
 		}

@@ -31,6 +31,7 @@ type serveFlags struct {
 	addr, fixtures, fixturesMode, state, authMode        string
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
+	rolesUpdate                                          string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -62,6 +63,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&fl.scopeStatus, "scope-status", 403, "status when a token lacks the scope: 403 or 401")
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
+	fs.StringVar(&fl.rolesUpdate, "roles-update", "merge", "roles on update: merge (a non-empty list adds, as Coupa's playbooks say) or replace")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	if done, code := parseFlags(fs, args, stderr); done {
 		return code
@@ -93,6 +95,13 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	case "on", "off":
 	default:
 		return opts, fmt.Errorf("--auth must be on or off, not %q", fl.authMode)
+	}
+	switch fl.rolesUpdate {
+	case "merge":
+	case "replace":
+		opts.ReplaceRoles = true
+	default:
+		return opts, fmt.Errorf("--roles-update must be merge or replace, not %q", fl.rolesUpdate)
 	}
 	switch fl.limitOverMax {
 	case "clamp":

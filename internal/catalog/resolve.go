@@ -1,12 +1,11 @@
 package catalog
 
 import (
-	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/coupa-kit/coupa-users/internal/fold"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 )
 
 // HumanName turns a schema name into the words Coupa's messages use ("ApprovalLimit" → "ApprovalLimit" as Rails
@@ -22,7 +21,7 @@ func (c *Catalog) Resolve(object string, ref map[string]any) (e *Entry, ok bool)
 		return nil, false
 	}
 	if raw, ok := ref["id"]; ok && raw != nil {
-		id, ok := asID(raw)
+		id, ok := kinds.ID(raw)
 		if !ok {
 			return nil, false
 		}
@@ -70,28 +69,3 @@ func (c *Catalog) NaturalKeys(object string) []string {
 	}
 	return nil
 }
-
-// asID accepts the number forms a decoded body carries (float64 from JSON, json.Number, int64, or a numeric
-// string from untyped XML).
-func asID(v any) (int64, bool) {
-	switch v := v.(type) {
-	case float64:
-		if v == float64(int64(v)) {
-			return int64(v), true
-		}
-	case int64:
-		return v, true
-	case int:
-		return int64(v), true
-	case json.Number:
-		n, err := v.Int64()
-		return n, err == nil
-	case string:
-		n, err := strconv.ParseInt(v, 10, 64)
-		return n, err == nil
-	}
-	return 0, false
-}
-
-// AsID is asID for callers resolving users (spec.UserRef) themselves, and for renderers reading nested ids.
-func AsID(v any) (int64, bool) { return asID(v) }

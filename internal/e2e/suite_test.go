@@ -343,9 +343,10 @@ func TestReports(t *testing.T) {
 	}
 }
 
-// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, a limit
-// above 50 refused rather than clamped, strict references on update, datetimes in another time zone, and more users
-// than the sample (so that the filter checks judge a prefix of the collection).
+// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, roles that
+// an update replaces rather than adds to, a limit above 50 refused rather than clamped, strict references on
+// update, datetimes in another time zone, and more users than the sample (so that the filter checks judge a prefix
+// of the collection).
 func TestPlausibleVariantsPass(t *testing.T) {
 	t.Parallel()
 	loc, err := time.LoadLocation("America/Los_Angeles")
@@ -353,7 +354,7 @@ func TestPlausibleVariantsPass(t *testing.T) {
 		t.Skip("no time zone database")
 	}
 	opts := fake.Options{Users: 160, Seed: 7, ValidationStatus: http.StatusUnprocessableEntity, CreateStatus: http.StatusOK,
-		RejectOverLimit: true, StrictReferences: true, Location: loc}
+		RejectOverLimit: true, StrictReferences: true, ReplaceRoles: true, Location: loc}
 	opts.Auth = auth.DefaultConfig()
 	opts.Auth.InsufficientScopeStatus = http.StatusUnauthorized
 	f, err := fake.New(opts)

@@ -1,14 +1,12 @@
 package query
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"math/big"
-	"strconv"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/internal/fold"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -244,6 +242,10 @@ func (t *decTest) test(v *big.Rat) bool {
 type valueTest func(v any) bool
 
 func newValueTest(kind spec.Kind, op spec.Operator, vals []any) (valueTest, error) {
+	k, ok := kinds.Of(kind)
+	if !ok {
+		return nil, fmt.Errorf("query: no comparison for %v values", kind)
+	}
 	switch kind {
 	case spec.KindString:
 		t, err := newStrTest(op, vals)
@@ -257,70 +259,24 @@ func newValueTest(kind spec.Kind, op spec.Operator, vals []any) (valueTest, erro
 			return nil, err
 		}
 		return func(v any) bool { return t.test(toDecimal(v)) }, nil
-	case spec.KindInteger, spec.KindBoolean, spec.KindDateTime:
-		t, err := newNumTest(op, vals)
-		if err != nil {
-			return nil, err
-		}
-		return func(v any) bool { n, ok := toNumber(kind, v); return t.test(n, !ok) }, nil
 	}
-	return nil, fmt.Errorf("query: no comparison for %v values", kind)
+	t, err := newNumTest(op, vals)
+	if err != nil {
+		return nil, err
+	}
+	return func(v any) bool {
+		x, ok := k.Loose(v)
+		n, _ := k.Number(x)
+		return t.test(n, !ok)
+	}, nil
 }
 
-// toNumber reads a loosely typed value as numTest compares it; ok is false for null or a value of another type.
-func toNumber(kind spec.Kind, v any) (int64, bool) {
-	switch kind {
-	case spec.KindInteger:
-		switch v := v.(type) {
-		case int64:
-			return v, true
-		case int:
-			return int64(v), true
-		case float64:
-			if v == math.Trunc(v) && math.Abs(v) < 1<<63 {
-				return int64(v), true
-			}
-		case json.Number:
-			n, err := v.Int64()
-			return n, err == nil
-		}
-	case spec.KindBoolean:
-		if b, ok := v.(bool); ok {
-			return asNumber(b)
-		}
-	case spec.KindDateTime:
-		switch v := v.(type) {
-		case time.Time:
-			return v.UnixMicro(), true
-		case string:
-			if t, ok := parseTime(v); ok {
-				return t.UnixMicro(), true
-			}
-		}
-	}
-	return 0, false
-}
-
-// toDecimal reads a loosely typed money value: a string as Coupa renders it ("1000.00"), or a number. nil for null
-// or anything else.
+// toDecimal reads a loosely typed money value (package kinds); nil for null or anything else.
 func toDecimal(v any) *big.Rat {
-	switch v := v.(type) {
-	case string:
-		d, _ := parseDecimal(v)
-		return d
-	case float64:
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return nil
-		}
-		d, _ := new(big.Rat).SetString(strconv.FormatFloat(v, 'f', -1, 64))
-		return d
-	case int64:
-		return new(big.Rat).SetInt64(v)
-	case int:
-		return new(big.Rat).SetInt64(int64(v))
-	case json.Number:
-		d, _ := parseDecimal(v.String())
-		return d
+	x, ok := kinds.Decimal{}.Loose(v)
+	if !ok {
+		return nil
 	}
-	return nil
+	d, _ := kinds.ParseDecimal(x.Str)
+	return d
 }

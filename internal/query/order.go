@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/coupa-kit/coupa-users/internal/fold"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -16,6 +17,7 @@ import (
 type sortKey struct {
 	e      *spec.Element
 	slot   store.Slot
+	kind   kinds.Kind
 	desc   bool
 	idDesc bool // `order_by=id&dir=desc`: the reverse of the scan order
 }
@@ -41,12 +43,11 @@ func (p *planner) sortKey(e *spec.Element, desc bool) (*sortKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("query: the layout has no element %s", e.Name)
 	}
-	switch e.Kind {
-	case spec.KindString, spec.KindDecimal, spec.KindInteger, spec.KindDateTime, spec.KindBoolean:
-	default:
+	kind, ok := kinds.Of(e.Kind)
+	if !ok {
 		return nil, fmt.Errorf("query: cannot order by %s (%v)", e.Name, e.Kind)
 	}
-	return &sortKey{e: e, slot: s, desc: desc}, nil
+	return &sortKey{e: e, slot: s, kind: kind, desc: desc}, nil
 }
 
 func (k *sortKey) entry(r *store.Record) entry {
@@ -54,18 +55,14 @@ func (k *sortKey) entry(r *store.Record) entry {
 	if en.null {
 		return en
 	}
-	switch k.e.Kind {
-	case spec.KindString:
+	switch {
+	case k.e.Kind == spec.KindString:
 		en.str = r.String(k.slot)
-	case spec.KindDecimal:
+	case k.e.Kind == spec.KindDecimal:
 		en.dec = toDecimal(r.String(k.slot))
 		en.null = en.dec == nil
-	case spec.KindInteger:
-		en.num = r.Integer(k.slot)
-	case spec.KindDateTime:
-		en.num = r.Int[k.slot.Pos] // datetimes are Unix microseconds in Int (store.Layout)
-	case spec.KindBoolean:
-		en.num = int64(boolInt(r.Boolean(k.slot)))
+	default: // integers, booleans and datetimes order by their number (package kinds)
+		en.num, _ = k.kind.Number(k.kind.Get(r, k.slot))
 	}
 	return en
 }

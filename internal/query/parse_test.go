@@ -192,42 +192,6 @@ func TestParseIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestValues(t *testing.T) {
-	for _, s := range []string{"2024-01-02", "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123Z", "2024-01-02T03:04:05+02:00",
-		"2024-01-02T03:04:05.123456789-05:30", "2024-01-02T03:04:05+0200", "2024-01-02T03:04:05", "2024-01-02T03:04"} {
-		if _, ok := parseTime(s); !ok {
-			t.Errorf("%s: not parsed", s)
-		}
-	}
-	for _, s := range []string{"", "yesterday", "2024-1-2", "02/01/2024", "2024-01-02 03:04:05", "2024-01-02T25:00:00Z", "1700000000"} {
-		if _, ok := parseTime(s); ok {
-			t.Errorf("%s: parsed", s)
-		}
-	}
-	if tm, _ := parseTime("2024-01-02"); !tm.Equal(ts("2024-01-02T00:00:00Z")) || tm.Location().String() != "UTC" {
-		t.Errorf("a date alone: %v", tm)
-	}
-	if tm, _ := parseTime("2024-01-02T05:04:05.1234567+02:00"); !tm.Equal(ts("2024-01-02T03:04:05.123456Z")) {
-		t.Errorf("offset and truncation: %v", tm)
-	}
-	for s, ok := range map[string]bool{"1": true, "1.50": true, "-2.5": true, "+3": true, ".5": true, "5.": true,
-		"": false, ".": false, "-": false, "1e3": false, "1/2": false, "1.2.3": false, " 1": false, "0x10": false} {
-		if _, got := parseDecimal(s); got != ok {
-			t.Errorf("decimal %q: %v", s, got)
-		}
-	}
-	for s, want := range map[string]int{"true": 1, "TRUE": 1, "1": 1, "false": 0, "False": 0, "0": 0, "yes": -1, "": -1, "t": -1} {
-		v, ok := parseBool(s)
-		got := -1
-		if ok {
-			got = boolInt(v)
-		}
-		if got != want {
-			t.Errorf("bool %q: %d", s, got)
-		}
-	}
-}
-
 func TestSplitKey(t *testing.T) {
 	good := map[string][]string{"a": nil, "a[b]": {"b"}, "a[b][c]": {"b", "c"}, "a[b][c][d]": {"b", "c", "d"}}
 	for k, want := range good {

@@ -147,10 +147,7 @@ func (p *planner) scalar(e *spec.Element, op spec.Operator, vals []any) (predica
 		if t.op == spec.Blank {
 			return func(r *store.Record) bool { return r.IsNull(s) == t.blank }, nil
 		}
-		switch e.Kind { // as for strings: a null holds zero, so test the value first
-		case spec.KindInteger:
-			return func(r *store.Record) bool { return t.test(r.Int[pos], false) && !r.IsNull(s) }, nil
-		case spec.KindDateTime:
+		if e.Kind != spec.KindBoolean { // integers and datetimes (µs) are in Int; as for strings, test the value first
 			return func(r *store.Record) bool { return t.test(r.Int[pos], false) && !r.IsNull(s) }, nil
 		}
 		return func(r *store.Record) bool {

@@ -48,13 +48,28 @@ type node struct {
 // declarations, unknown type attributes and text that does not parse as its
 // type. Errors are of type *Error and name the element at fault.
 func Unmarshal(data []byte, schema *openapi3.Schema) (root string, v any, err error) {
+	return decoder{}.root(data, schema)
+}
+
+// UnmarshalParams reads a request body as Rails reads params: like Unmarshal, but an untyped leaf the schema
+// types as a scalar stays text, for the model to cast (the fake's package kinds does), so that
+// <active>false</active> and <aic-user>yes</aic-user> reach the same casting as JSON's "false" and "yes". Typed
+// leaves (type="integer") are read by their type as Unmarshal reads them.
+func UnmarshalParams(data []byte, schema *openapi3.Schema) (root string, v any, err error) {
+	return decoder{params: true}.root(data, schema)
+}
+
+// decoder holds how leaves are read: typed by the schema (responses), or as params (requests).
+type decoder struct{ params bool }
+
+func (d decoder) root(data []byte, schema *openapi3.Schema) (string, any, error) {
 	// A byte order mark may open a UTF-8 document; encoding/xml would take
 	// it for text outside the root.
 	n, err := parse(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
 	if err != nil {
 		return "", nil, err
 	}
-	v, err = decodeNode(n, schema, &pathElem{name: n.name}, 1)
+	v, err := d.decodeNode(n, schema, &pathElem{name: n.name}, 1)
 	if err != nil {
 		return "", nil, err
 	}
@@ -189,7 +204,7 @@ func knownType(t string) bool {
 // Marshal will write them, where a list made of repeated names takes a level
 // of its own, so that whatever Unmarshal accepts Marshal can write and
 // Unmarshal read back.
-func decodeNode(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error) {
+func (d decoder) decodeNode(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, errorf(p, "elements nest deeper than %d levels (a repeated name counts as a level: it is written back as an array)", maxDepth)
 	}
@@ -204,7 +219,7 @@ func decodeNode(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error
 		if len(n.children) == 0 && !isSpace(n.text) {
 			return nil, errorf(p, `element of type "array" has text instead of child elements`)
 		}
-		return decodeList(n, s, p, depth)
+		return d.decodeList(n, s, p, depth)
 	case "":
 		// Untyped: below.
 	default:
@@ -214,6 +229,9 @@ func decodeNode(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error
 		return decodeTyped(n.typ, string(n.text), p)
 	}
 	if len(n.children) == 0 {
+		if d.params && scalarSchema(s) {
+			return string(n.text), nil
+		}
 		return coerce(string(n.text), s, p)
 	}
 	types := schemaTypes(s)
@@ -222,24 +240,24 @@ func decodeNode(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error
 		case openapi3.TypeArray:
 			// An array without type="array" is still written as a
 			// wrapper element around its items.
-			return decodeList(n, s, p, depth)
+			return d.decodeList(n, s, p, depth)
 		case openapi3.TypeObject:
-			return decodeObject(n, s, p, depth)
+			return d.decodeObject(n, s, p, depth)
 		}
 	}
 	if len(types) > 0 {
 		return nil, errorf(p, "schema says %s, found child elements", strings.Join(types, " or "))
 	}
-	return decodeObject(n, s, p, depth)
+	return d.decodeObject(n, s, p, depth)
 }
 
 // decodeList returns the children of n as the items of a list, whatever their
 // names.
-func decodeList(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error) {
+func (d decoder) decodeList(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error) {
 	items := itemsSchema(s)
 	list := make([]any, 0, len(n.children))
 	for i, c := range n.children {
-		v, err := decodeNode(c, items, &pathElem{parent: p, name: c.name, index: i + 1}, depth+1)
+		v, err := d.decodeNode(c, items, &pathElem{parent: p, name: c.name, index: i + 1}, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +268,7 @@ func decodeList(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error
 
 // decodeObject returns the children of n as an object keyed by their names; a
 // name that occurs more than once becomes a list (Hash.from_xml does the same).
-func decodeObject(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error) {
+func (d decoder) decodeObject(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, error) {
 	count := make(map[string]int, len(n.children))
 	for _, c := range n.children {
 		count[c.name]++
@@ -260,7 +278,7 @@ func decodeObject(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, err
 	for _, c := range n.children {
 		ps := propSchema(s, c.name)
 		if count[c.name] == 1 {
-			v, err := decodeNode(c, ps, &pathElem{parent: p, name: c.name}, depth+1)
+			v, err := d.decodeNode(c, ps, &pathElem{parent: p, name: c.name}, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -273,7 +291,7 @@ func decodeObject(n *node, s *openapi3.Schema, p *pathElem, depth int) (any, err
 			ps = itemsSchema(ps)
 		}
 		list := lists[c.name]
-		v, err := decodeNode(c, ps, &pathElem{parent: p, name: c.name, index: len(list) + 1}, depth+2)
+		v, err := d.decodeNode(c, ps, &pathElem{parent: p, name: c.name, index: len(list) + 1}, depth+2)
 		if err != nil {
 			return nil, err
 		}
@@ -318,6 +336,18 @@ func decodeTyped(typ, text string, p *pathElem) (any, error) {
 		}
 	}
 	return nil, errorf(p, "cannot parse %q as type %q", t, typ)
+}
+
+// scalarSchema reports whether s types a leaf (a string, number, integer or boolean, perhaps null) rather than an
+// array or an object.
+func scalarSchema(s *openapi3.Schema) bool {
+	types := schemaTypes(s)
+	for _, t := range types {
+		if t == openapi3.TypeArray || t == openapi3.TypeObject {
+			return false
+		}
+	}
+	return len(types) > 0
 }
 
 // coerce returns the value of an untyped leaf with text text under schema s:

@@ -432,3 +432,28 @@ func js(v any) string {
 	}
 	return string(b)
 }
+
+// TestUnmarshalParams: request bodies keep untyped scalar leaves as text for the model to cast, as Rails' params
+// do; structure (arrays, objects) and typed leaves still follow the schema.
+func TestUnmarshalParams(t *testing.T) {
+	user := schema(t, "User")
+	doc := `<user><active>yes</active><id>7</id><login> jo </login><roles><role><id type="integer">3</id></role></roles><manager/></user>`
+	_, v, err := UnmarshalParams([]byte(doc), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(map[string]any)
+	if m["active"] != "yes" || m["id"] != "7" || m["login"] != " jo " {
+		t.Errorf("leaves: %#v %#v %#v", m["active"], m["id"], m["login"])
+	}
+	roles, ok := m["roles"].([]any)
+	if !ok || len(roles) != 1 || roles[0].(map[string]any)["id"] != 3.0 {
+		t.Errorf("roles: %#v", m["roles"])
+	}
+	if m["manager"] != nil {
+		t.Errorf("empty object: %#v", m["manager"])
+	}
+	if _, _, err := Unmarshal([]byte(doc), user); err == nil {
+		t.Error("Unmarshal read untyped \"yes\" as a boolean")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -88,7 +89,7 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 			if el.Kind != spec.KindDateTime {
 				pr = &problem.Problem{Code: problem.Invalid, Element: el.Name}
 			}
-			a.when = v
+			a.kind, a.val = kinds.DateTime{}, kinds.Value{Time: v}
 		case int:
 			pr, skip, err = s.planValue(ctx, &a, float64(v), true)
 		case fixtures.Ref:

@@ -4,13 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
@@ -26,13 +23,12 @@ type assignment struct {
 	slot  store.Slot
 	el    *spec.Element
 	null  bool
-	str   string
-	num   int64
-	flag  bool
+	kind  kinds.Kind  // scalars: the kind of val
+	val   kinds.Value // scalars
 	ref   int64
 	list  []int64
+	add   bool // the list adds to the stored one (roles on update)
 	owned *store.Owned
-	when  time.Time // datetimes, which only fixtures set
 }
 
 // plan is a checked request body: the values to store and the problems found.
@@ -112,7 +108,8 @@ func (s *Service) planValue(ctx context.Context, a *assignment, v any, strictRef
 		case el.Required:
 			return bad(problem.Blank)
 		case el.List:
-			return bad(problem.Invalid)
+			a.list = []int64{} // null clears a list, as clients revoke with {"roles": null} (baton-coupa)
+			return nil, false, nil
 		case !s.nullable[a.slot.Index] && len(el.Enum) > 0:
 			return bad(problem.NotInList)
 		case !s.nullable[a.slot.Index]:
@@ -121,44 +118,27 @@ func (s *Service) planValue(ctx context.Context, a *assignment, v any, strictRef
 		a.null = true
 		return nil, false, nil
 	}
-	switch el.Kind {
-	case spec.KindString, spec.KindDecimal:
-		str, ok := v.(string)
-		if !ok || (el.Kind == spec.KindDecimal && !isDecimal(str)) {
-			return bad(problem.Invalid)
-		}
-		if el.MaxLength > 0 && runeCountOver(str, el.MaxLength) {
-			return &problem.Problem{Code: problem.TooLong, Element: el.Name, Max: el.MaxLength}, false, nil
-		}
-		if len(el.Enum) > 0 && !slices.Contains(el.Enum, str) {
-			return bad(problem.NotInList)
-		}
-		if el.Name == "password" && str != "" {
-			sum := sha256.Sum256([]byte(str))
-			str = "sha256:" + hex.EncodeToString(sum[:])
-		}
-		a.str = str
-	case spec.KindInteger:
-		n, ok := v.(float64)
-		integral := ok && n == math.Trunc(n) && math.Abs(n) <= 1<<53
-		if len(el.Enum) > 0 && (!integral || !slices.Contains(el.Enum, strconv.FormatInt(int64(n), 10))) {
-			return bad(problem.NotInList)
-		}
-		if !integral {
-			return bad(problem.NotANumber)
-		}
-		a.num = int64(n)
-	case spec.KindBoolean:
-		b, ok := v.(bool)
-		if !ok {
-			return bad(problem.NotABoolean)
-		}
-		a.flag = b
-	case spec.KindObject:
+	if el.Kind == spec.KindObject {
 		return s.planObject(ctx, a, v, strictRefs)
-	default:
+	}
+	k, ok := kinds.Of(el.Kind)
+	if !ok || el.Kind == spec.KindDateTime {
 		return bad(problem.Invalid) // datetimes are output only: only fixtures preset them
 	}
+	val, code := k.Cast(el, v)
+	switch {
+	case code == problem.TooLong:
+		return &problem.Problem{Code: code, Element: el.Name, Max: el.MaxLength}, false, nil
+	case code != 0:
+		return bad(code)
+	case val.Null:
+		return s.planValue(ctx, a, nil, strictRefs)
+	}
+	if el.Name == "password" && val.Str != "" {
+		sum := sha256.Sum256([]byte(val.Str))
+		val.Str = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	a.kind, a.val = k, val
 	return nil, false, nil
 }
 
@@ -212,7 +192,7 @@ func (s *Service) planRef(ctx context.Context, el *spec.Element, ref map[string]
 	}
 	ref = dashed(ref)
 	if raw, ok := ref["id"]; ok && raw != nil {
-		if _, ok := catalog.AsID(raw); !ok {
+		if _, ok := kinds.ID(raw); !ok {
 			return 0, &problem.Problem{Code: problem.NotANumber, Element: el.Name, Field: "id"}, nil
 		}
 	}
@@ -248,7 +228,7 @@ func (s *Service) planOwned(a *assignment, m map[string]any) (*problem.Problem, 
 			o.Fields = append(o.Fields, nil)
 		case !isStr:
 			return &problem.Problem{Code: problem.Invalid, Element: el.Name, Field: fl.Name}, false, nil
-		case fl.MaxLength > 0 && runeCountOver(str, fl.MaxLength):
+		case fl.MaxLength > 0 && kinds.RuneCountOver(str, fl.MaxLength):
 			return &problem.Problem{Code: problem.TooLong, Element: el.Name, Field: fl.Name, Max: fl.MaxLength}, false, nil
 		default:
 			o.Fields = append(o.Fields, str)
@@ -258,32 +238,13 @@ func (s *Service) planOwned(a *assignment, m map[string]any) (*problem.Problem, 
 	return nil, false, nil
 }
 
-// runeCountOver reports whether s has more than n characters, without counting past n.
-func runeCountOver(s string, n int) bool {
-	if len(s) <= n {
-		return false
-	}
-	for range s {
-		if n--; n < 0 {
-			return true
+// addRoles makes a non-empty `roles` list add to the user's roles instead of replacing them.
+func (p *plan) addRoles() {
+	for i := range p.sets {
+		if a := &p.sets[i]; a.el.Name == "roles" && len(a.list) > 0 {
+			a.add = true
 		}
 	}
-	return false
-}
-
-// isDecimal accepts money as Coupa writes it: digits, an optional sign and fraction ("-12", "1000.00").
-func isDecimal(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	digits := func(x string) bool {
-		for i := 0; i < len(x); i++ {
-			if x[i] < '0' || x[i] > '9' {
-				return false
-			}
-		}
-		return x != ""
-	}
-	return digits(whole) && (!hasFrac || digits(frac))
 }
 
 // apply stores the plan's values in r.
@@ -293,27 +254,28 @@ func (p *plan) apply(r *store.Record) {
 			r.SetNull(a.slot)
 			continue
 		}
-		switch a.el.Kind {
-		case spec.KindString, spec.KindDecimal:
-			r.SetString(a.slot, a.str)
-		case spec.KindInteger:
-			r.SetInteger(a.slot, a.num)
-		case spec.KindBoolean:
-			r.SetBoolean(a.slot, a.flag)
-		case spec.KindDateTime:
-			r.SetTime(a.slot, a.when)
-		case spec.KindObject:
-			switch {
-			case a.el.List:
-				r.SetList(a.slot, a.list)
-			case a.owned != nil:
-				if old := r.OwnedOf(a.slot); old != nil {
-					a.owned.ID = old.ID // a phone number keeps its id when it changes
+		if a.kind != nil {
+			a.kind.Set(r, a.slot, a.val)
+			continue
+		}
+		switch {
+		case a.el.List && a.add:
+			ids := slices.Clone(r.ListIDs(a.slot))
+			for _, id := range a.list {
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
 				}
-				r.SetOwned(a.slot, a.owned)
-			default:
-				r.SetRef(a.slot, a.ref)
 			}
+			r.SetList(a.slot, ids)
+		case a.el.List:
+			r.SetList(a.slot, a.list)
+		case a.owned != nil:
+			if old := r.OwnedOf(a.slot); old != nil {
+				a.owned.ID = old.ID // a phone number keeps its id when it changes
+			}
+			r.SetOwned(a.slot, a.owned)
+		default:
+			r.SetRef(a.slot, a.ref)
 		}
 	}
 }

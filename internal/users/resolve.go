@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
@@ -30,7 +31,7 @@ func (rs *resolver) resolve(ctx context.Context, el *spec.Element, ref map[strin
 	}
 	missing := func() *problem.Problem { return notFound(el, "User", rs.users.NaturalKeys, ref) }
 	if raw, ok := ref["id"]; ok && raw != nil {
-		id, ok := catalog.AsID(raw)
+		id, ok := kinds.ID(raw)
 		if !ok {
 			return 0, missing(), nil
 		}

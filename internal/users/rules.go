@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
@@ -57,16 +58,17 @@ func (s *Service) stamp(r *store.Record, create bool, actor int64, now time.Time
 	if sl, ok := s.layout.Slot("fullname"); ok {
 		r.SetString(sl, strings.TrimSpace(r.String(first)+" "+r.String(last)))
 	}
+	stamped := kinds.Value{Time: now}
 	if create {
 		if sl, ok := s.layout.Slot("created-at"); ok {
-			r.SetTime(sl, now)
+			kinds.DateTime{}.Set(r, sl, stamped)
 		}
 		if sl, ok := s.layout.Slot("created-by"); ok {
 			r.SetRef(sl, actor)
 		}
 	}
 	if sl, ok := s.layout.Slot("updated-at"); ok {
-		r.SetTime(sl, now)
+		kinds.DateTime{}.Set(r, sl, stamped)
 	}
 	if sl, ok := s.layout.Slot("updated-by"); ok {
 		r.SetRef(sl, actor)

@@ -28,6 +28,10 @@ type Config struct {
 	Now func() time.Time
 	// StrictReferences makes an unresolvable reference on update a problem, as it is on create (Coupa ignores it).
 	StrictReferences bool
+	// ReplaceRoles makes `roles` on update replace the user's roles. By default a non-empty list adds to them, as
+	// Coupa's playbooks say (1.6 adds a role with a one-role PUT; 1.7 removes one by clearing, then putting back
+	// the rest); an empty list or null clears them either way.
+	ReplaceRoles bool
 }
 
 // Service runs Coupa's writes and reads of users. It is safe for concurrent use.
@@ -37,6 +41,7 @@ type Service struct {
 	catalog  *catalog.Catalog
 	now      func() time.Time
 	strict   bool
+	replace  bool // roles on update replace (Config.ReplaceRoles)
 	resolver *resolver
 	template *store.Record // a new user's defaults
 
@@ -58,6 +63,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{
 		layout: cfg.Layout, store: cfg.Store, catalog: cfg.Catalog, now: cfg.Now, strict: cfg.StrictReferences,
+		replace:       cfg.ReplaceRoles,
 		resolver:      &resolver{store: cfg.Store, catalog: cfg.Catalog, users: users},
 		ownedRequired: map[string][]string{},
 	}
@@ -150,6 +156,9 @@ func (s *Service) Update(ctx context.Context, id int64, body map[string]any, act
 	p, err := s.planBody(ctx, body, s.strict)
 	if err != nil {
 		return nil, err
+	}
+	if !s.replace {
+		p.addRoles()
 	}
 	r, err := s.store.Update(ctx, id, func(r *store.Record) error {
 		p.apply(r)

@@ -105,13 +105,15 @@ func TestValueShapes(t *testing.T) {
 		"required null":        {map[string]any{"firstname": nil}, "firstname: can't be blank"},
 		"non-nullable null":    {map[string]any{"active": nil}, "active: is invalid"},
 		"enum null":            {map[string]any{"authentication-method": nil}, "authentication-method: is not included in the list"},
-		"list null":            {map[string]any{"roles": nil}, "roles: is invalid"},
 		"list of scalars":      {map[string]any{"roles": []any{5.0}}, "roles: is invalid"},
 		"reference not object": {map[string]any{"manager": 5.0}, "manager: is invalid"},
 		"reference empty":      {map[string]any{"manager": map[string]any{}}, "manager: must name a record by id or by one of its keys"},
 		"reference id text":    {map[string]any{"manager": map[string]any{"id": "abc"}}, "manager.id: id is not a number"},
 		"reference key number": {map[string]any{"manager": map[string]any{"login": 1.0}}, "manager.login: login is invalid"},
-		"number for string":    {map[string]any{"middlename": 5.0}, "middlename: is invalid"},
+		"boolean for string":   {map[string]any{"middlename": true}, "middlename: is invalid"},
+		"text for boolean":     {map[string]any{"active": "perhaps"}, "active: is not a valid boolean"},
+		"yes for a plain flag": {map[string]any{"active": "yes"}, "active: is not a valid boolean"},
+		"text for integer":     {map[string]any{"account-security-type": "5abc"}, "account-security-type: is not a number"},
 		"fraction for integer": {map[string]any{"account-security-type": 1.5}, "account-security-type: is not a number"},
 		"integer enum":         {map[string]any{"business-group-security-type": 7.0}, "business-group-security-type: is not included in the list"},
 		"owned without number": {map[string]any{"phone-work": map[string]any{"country-code": "1"}}, "phone-work.number: number can't be blank"},
@@ -245,5 +247,72 @@ func TestLoadPresetsAvatar(t *testing.T) {
 	avatar, _ := svc.layout.Slot("avatar-thumb-url")
 	if got := pic.String(avatar); got != "https://img.example/p.png" {
 		t.Errorf("avatar-thumb-url %q", got)
+	}
+}
+
+// TestInputIsCastAsRailsCastsIt: Coupa is a Rails application, and clients (XML ones above all, whose values are
+// text) rely on its casting of input scalars.
+func TestInputIsCastAsRailsCastsIt(t *testing.T) {
+	svc, _ := newService(t, false)
+	ctx := context.Background()
+	r, err := svc.Create(ctx, jane(map[string]any{
+		"active": "false", "purchasing-user": "1", "expense-user": 0.0, "aic-user": "yes", "spend-guard-user": "No",
+		"account-security-type": "1", "employee-number": 12345.0, "business-group-security-type": " 1 ",
+	}), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag := func(name string) bool { sl, _ := svc.layout.Slot(name); return r.Boolean(sl) }
+	num := func(name string) int64 { sl, _ := svc.layout.Slot(name); return r.Integer(sl) }
+	str := func(name string) string { sl, _ := svc.layout.Slot(name); return r.String(sl) }
+	for name, want := range map[string]bool{"active": false, "purchasing-user": true, "expense-user": false,
+		"aic-user": true, "spend-guard-user": false} {
+		if got := flag(name); got != want {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
+	}
+	if num("account-security-type") != 1 || num("business-group-security-type") != 1 {
+		t.Errorf("integers from text: %d %d", num("account-security-type"), num("business-group-security-type"))
+	}
+	if str("employee-number") != "12345" {
+		t.Errorf("employee-number from a number: %q", str("employee-number"))
+	}
+}
+
+// TestNullClearsAList: clients revoke with {"roles": null} and {"user-groups": null} (baton-coupa).
+func TestNullClearsAList(t *testing.T) {
+	svc, _ := newService(t, false)
+	ctx := context.Background()
+	r, err := svc.Create(ctx, jane(map[string]any{"roles": []any{map[string]any{"name": "Buyer"}}}), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, _ := svc.layout.Slot("roles")
+	if len(r.ListIDs(roles)) == 0 {
+		t.Fatal("no role")
+	}
+	r, err = svc.Update(ctx, r.ID, map[string]any{"roles": nil, "user-groups": nil}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := r.ListIDs(roles); len(ids) != 0 {
+		t.Errorf("roles after null: %v", ids)
+	}
+}
+
+// TestTimestampsAreWholeSeconds: Coupa's DATETIME columns hold whole seconds, so a sync that asks for users
+// updated after the newest updated-at it saw does not get that user again.
+func TestTimestampsAreWholeSeconds(t *testing.T) {
+	svc, _ := newService(t, false)
+	svc.now = func() time.Time { return epoch.Add(600 * time.Millisecond) }
+	r, err := svc.Create(context.Background(), jane(nil), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"created-at", "updated-at"} {
+		sl, _ := svc.layout.Slot(name)
+		if got := r.TimeOf(sl); !got.Equal(epoch) {
+			t.Errorf("%s %v, want %v", name, got, epoch)
+		}
 	}
 }

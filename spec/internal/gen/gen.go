@@ -512,6 +512,10 @@ func elementSchema(e table.Element, input bool) obj {
 		if e.XMLType != "" {
 			s = s.with("x-coupa-xml-type", e.XMLType)
 		}
+		// A boolean whose table row allows yes and no takes them on input (aic-user: "yes/no; true/false").
+		if e.Type == table.TypeBoolean && strings.Contains(strings.ToLower(e.Allowable), "yes") {
+			s = s.with("x-coupa-yes-no", true)
+		}
 	}
 	if !input && !e.In {
 		s = s.with("readOnly", true)

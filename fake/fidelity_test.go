@@ -1,0 +1,112 @@
+package fake_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coupa-kit/coupa-users/fake"
+)
+
+// The tests here pin behaviours real clients depend on, with the source that says Coupa behaves so
+// (../shared/coupa-api-notes.md keeps the sources).
+
+// roleNames reads the role names of a JSON user.
+func roleNames(t *testing.T, u map[string]any) []string {
+	t.Helper()
+	var names []string
+	for _, r := range u["roles"].([]any) {
+		names = append(names, r.(map[string]any)["name"].(string))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// TestRolesOnUpdateAreAdditive: Coupa's ERP playbook 1.6 adds a role with a one-role PUT; 1.7 removes one by
+// clearing all, then putting back the rest. --roles-update replace is the alternative a client may expect.
+func TestRolesOnUpdateAreAdditive(t *testing.T) {
+	role := func(name string) map[string]any { return map[string]any{"name": name} }
+	put := func(s *fake.Server, body map[string]any) map[string]any {
+		t.Helper()
+		r := sendJSON(t, s, http.MethodPut, "/api/users/6", body)
+		wantStatus(t, r, http.StatusOK)
+		return r.object(t)
+	}
+	s := newServer(t, fake.Options{})
+	put(s, map[string]any{"roles": []any{}})
+	put(s, map[string]any{"roles": []any{role("User")}})
+	if got := roleNames(t, put(s, map[string]any{"roles": []any{role("Buyer")}})); !slices.Equal(got, []string{"Buyer", "User"}) {
+		t.Errorf("a one-role PUT: roles %v, want Buyer added to User", got)
+	}
+	if got := roleNames(t, put(s, map[string]any{"roles": []any{role("Buyer")}})); !slices.Equal(got, []string{"Buyer", "User"}) {
+		t.Errorf("adding a role the user has: %v", got)
+	}
+	if got := put(s, map[string]any{"roles": nil})["roles"].([]any); len(got) != 0 {
+		t.Errorf(`{"roles": null} (baton-coupa's revoke) left %v`, got)
+	}
+
+	// XML: <roles/> clears, <roles><role>… adds.
+	xmlPut := func(body string) {
+		t.Helper()
+		r := call(t, s, http.MethodPut, "/api/users/6", body, header{"Content-Type", "application/xml"}, header{"Accept", "application/xml"})
+		wantStatus(t, r, http.StatusOK)
+	}
+	xmlPut(`<user><roles type="array"><role><name>User</name></role></roles></user>`)
+	xmlPut(`<user><roles type="array"><role><name>Buyer</name></role></roles></user>`)
+	if got := roleNames(t, getJSON(t, s, "/api/users/6").object(t)); !slices.Equal(got, []string{"Buyer", "User"}) {
+		t.Errorf("XML: roles %v, want Buyer added to User", got)
+	}
+	xmlPut(`<user><roles type="array"/></user>`)
+	if got := getJSON(t, s, "/api/users/6").object(t)["roles"].([]any); len(got) != 0 {
+		t.Errorf("XML <roles/> left %v", got)
+	}
+
+	rs := newServer(t, fake.Options{ReplaceRoles: true})
+	put(rs, map[string]any{"roles": []any{role("User")}})
+	if got := roleNames(t, put(rs, map[string]any{"roles": []any{role("Buyer")}})); !slices.Equal(got, []string{"Buyer"}) {
+		t.Errorf("ReplaceRoles: roles %v, want Buyer alone", got)
+	}
+}
+
+// TestInputCastInXML: XML values are text; Rails casts them into the columns, so an untyped <active>false</active>
+// is false and <account-security-type>1</account-security-type> is 1.
+func TestInputCastInXML(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	body := `<user><login>cast.xml</login><email>cast.xml@example.com</email><firstname>Cast</firstname>` +
+		`<lastname>Xml</lastname><active>false</active><aic-user>yes</aic-user><account-security-type>1</account-security-type></user>`
+	r := call(t, s, http.MethodPost, "/api/users", body, header{"Content-Type", "application/xml"}, header{"Accept", "application/json"})
+	wantStatus(t, r, http.StatusCreated)
+	u := r.object(t)
+	if u["active"] != false || u["aic-user"] != true || u["account-security-type"] != 1.0 {
+		t.Errorf("cast: active %v, aic-user %v, account-security-type %v", u["active"], u["aic-user"], u["account-security-type"])
+	}
+	bad := strings.Replace(body, "cast.xml", "cast2.xml", 2)
+	bad = strings.Replace(bad, "<active>false</active>", "<active>perhaps</active>", 1)
+	r = call(t, s, http.MethodPost, "/api/users", bad, header{"Content-Type", "application/xml"}, header{"Accept", "application/xml"})
+	wantStatus(t, r, http.StatusBadRequest)
+	if !strings.Contains(string(r.body), "Active is not a valid boolean") {
+		t.Errorf("XML refusal: %s", r.body)
+	}
+}
+
+// TestIncrementalSyncDoesNotRefetch: PostHog's Coupa source syncs with updated_at[gt]=<the newest updated-at it
+// saw>; Coupa keeps whole seconds, so the user last seen does not come back.
+func TestIncrementalSyncDoesNotRefetch(t *testing.T) {
+	clock := fake.NewClock(nil)
+	s := newServer(t, fake.Options{Clock: clock})
+	clock.Set(clock.Now().Truncate(1e9).Add(6e8), true) // frozen, 0.6 s into a second
+	u := sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{"middlename": "Q"}).object(t)
+	seen := u["updated-at"].(string)
+	if !strings.HasSuffix(seen, "Z") {
+		t.Errorf("updated-at %q: UTC is written with Z (Rails' xmlschema)", seen)
+	}
+	for _, id := range ids(t, getJSON(t, s, "/api/users?updated_at[gt]="+seen)) {
+		if id == 5 {
+			t.Errorf("updated_at[gt]=%s returned the user updated at that second", seen)
+		}
+	}
+	if got := ids(t, getJSON(t, s, "/api/users?updated_at[gt_or_eq]="+seen)); !slices.Contains(got, 5.0) {
+		t.Errorf("updated_at[gt_or_eq]=%s: %v lacks user 5", seen, got)
+	}
+}
