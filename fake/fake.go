@@ -52,6 +52,8 @@ type Options struct {
 	CreateStatus int
 	// RejectOverLimit answers limit > 50 with 400 instead of clamping it to 50.
 	RejectOverLimit bool
+	// StrictFields answers an unknown or never-returned name in `fields` with 400; by default it is ignored.
+	StrictFields bool
 	// StrictReferences makes an unresolvable reference on update an error, as it is on create (Coupa ignores it).
 	StrictReferences bool
 	// ReplaceRoles makes `roles` on update replace the user's roles; by default a non-empty list adds to them, as

@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -108,5 +109,35 @@ func TestIncrementalSyncDoesNotRefetch(t *testing.T) {
 	}
 	if got := ids(t, getJSON(t, s, "/api/users?updated_at[gt_or_eq]="+seen)); !slices.Contains(got, 5.0) {
 		t.Errorf("updated_at[gt_or_eq]=%s: %v lacks user 5", seen, got)
+	}
+}
+
+// TestUnknownFieldsAreIgnored: a `fields` list written for another release names elements this one lacks; Rails
+// leaves them out. StrictFields refuses them, in Coupa's error format.
+func TestUnknownFieldsAreIgnored(t *testing.T) {
+	path := "/api/users/5?fields=" + url.QueryEscape(`["id","clm-advanced-user-v2",{"roles":["name","nope"]}]`)
+	s := newServer(t, fake.Options{})
+	r := getJSON(t, s, path)
+	wantStatus(t, r, http.StatusOK)
+	u := r.object(t)
+	if len(u) != 2 || u["id"] != 5.0 || u["roles"] == nil {
+		t.Errorf("lenient fields: %v", u)
+	}
+	xr := call(t, s, http.MethodGet, path, "", header{"Accept", "application/xml"})
+	wantStatus(t, xr, http.StatusOK)
+	if !strings.Contains(string(xr.body), `<id type="integer">5</id>`) || strings.Contains(string(xr.body), "nope") {
+		t.Errorf("lenient fields in XML: %s", xr.body)
+	}
+
+	strict := newServer(t, fake.Options{StrictFields: true})
+	r = getJSON(t, strict, path)
+	wantStatus(t, r, http.StatusBadRequest)
+	if msgs := r.errors(t); !containsMessage(msgs, "clm-advanced-user-v2") {
+		t.Errorf("strict fields: %v", msgs)
+	}
+	xr = call(t, strict, http.MethodGet, path, "", header{"Accept", "application/xml"})
+	wantStatus(t, xr, http.StatusBadRequest)
+	if !strings.Contains(string(xr.body), "<errors>") {
+		t.Errorf("strict fields in XML: %s", xr.body)
 	}
 }

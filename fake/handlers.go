@@ -79,7 +79,7 @@ func (f *Fake) show(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) index(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q, err := query.Options{RejectOverLimit: f.opts.RejectOverLimit}.Parse(r.URL.Query(), f.spec)
+	q, err := f.queryOptions().Parse(r.URL.Query(), f.spec)
 	if err != nil {
 		f.fail(w, r, queryError(err))
 		return
@@ -239,9 +239,14 @@ type writeView struct {
 	none bool
 }
 
+// queryOptions are the query engine's options of this fake's configuration.
+func (f *Fake) queryOptions() query.Options {
+	return query.Options{RejectOverLimit: f.opts.RejectOverLimit, StrictFields: f.opts.StrictFields}
+}
+
 // parseView reads `fields` and `return_object` for show (write false), create and update.
 func (f *Fake) parseView(values url.Values, write bool) (writeView, *apiError) {
-	sh, err := query.ParseShape(values, f.spec, write)
+	sh, err := f.queryOptions().ParseShape(values, f.spec, write)
 	if err != nil {
 		return writeView{}, queryError(err)
 	}

@@ -35,7 +35,7 @@ type serveFlags struct {
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
-	strictReferences                                     bool
+	strictReferences, strictFields                       bool
 	tokenTTL                                             time.Duration
 }
 
@@ -63,6 +63,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&fl.scopeStatus, "scope-status", 403, "status when a token lacks the scope: 403 or 401")
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
+	fs.BoolVar(&fl.strictFields, "strict-fields", false, "an unknown name in fields= is an error (by default it is ignored)")
 	fs.StringVar(&fl.rolesUpdate, "roles-update", "merge", "roles on update: merge (a non-empty list adds, as Coupa's playbooks say) or replace")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	if done, code := parseFlags(fs, args, stderr); done {
@@ -85,7 +86,7 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	opts := fake.Options{
 		Users: fl.users, Seed: fl.seed, StatePath: fl.state, AdminToken: fl.adminToken,
 		DefaultFormat: fl.format, ValidationStatus: fl.validationStatus, CreateStatus: fl.createStatus,
-		StrictReferences: fl.strictReferences, NoAuth: fl.authMode == "off",
+		StrictReferences: fl.strictReferences, StrictFields: fl.strictFields, NoAuth: fl.authMode == "off",
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if fl.users == 0 {

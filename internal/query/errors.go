@@ -10,6 +10,8 @@ type Error struct {
 	Param string
 	// Message is the human sentence, in the spirit of Coupa's messages.
 	Message string
+	// unknownField marks a name `fields` cannot show, which a lenient parse skips.
+	unknownField bool
 }
 
 // Error returns the message alone: it is what the client reads, in Coupa's error body.

@@ -75,10 +75,15 @@ func (p *Projection) item(name string) *Item {
 	return nil
 }
 
+// ParseShape reads `fields` and `return_object` with the default Options.
+func ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
+	return Options{}.ParseShape(values, s, write)
+}
+
 // ParseShape reads `fields` and `return_object`, for index and show (write false) and for create and update (write
 // true, where `return_object=none` is allowed). It ignores every other parameter: which others an operation accepts
 // is the caller's business.
-func ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
+func (o Options) ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
 	var sh Shape
 	if vals := values["return_object"]; len(vals) > 0 {
 		v, err := single("return_object", vals)
@@ -110,7 +115,7 @@ func ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
 		if sh.Return != ReturnFull {
 			return Shape{}, errorf("fields", "Use either 'fields' or 'return_object', not both")
 		}
-		if sh.Fields, err = ParseFields(v, s); err != nil {
+		if sh.Fields, err = o.ParseFields(v, s); err != nil {
 			return Shape{}, err
 		}
 	}
@@ -120,10 +125,15 @@ func ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
 // fieldsExample is the form shown when `fields` is not what it should be.
 const fieldsExample = `["id","login",{"roles":["id","name"]}]`
 
-// ParseFields reads the JSON of a `fields` parameter (already URL-decoded). Names are checked against the user's
-// returned elements and, nested, against the associated object's fields, with dashes or underscores. A name listed
-// twice is kept once; nested lists given twice for the same association are merged.
-func ParseFields(raw string, s *spec.Spec) (*Projection, error) {
+// ParseFields reads a `fields` parameter with the default Options.
+func ParseFields(raw string, s *spec.Spec) (*Projection, error) { return Options{}.ParseFields(raw, s) }
+
+// ParseFields reads the JSON of a `fields` parameter (already URL-decoded). Names are looked up among the user's
+// returned elements and, nested, the associated object's fields, with dashes or underscores; one that is unknown
+// or never returned is left out, or is an error under StrictFields. A name listed twice is kept once; nested lists
+// given twice for the same association are merged.
+func (o Options) ParseFields(raw string, s *spec.Spec) (*Projection, error) {
+	fp := fieldsParser{strict: o.StrictFields}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -133,7 +143,7 @@ func ParseFields(raw string, s *spec.Spec) (*Projection, error) {
 	if tok != json.Delim('[') {
 		return nil, errorf("fields", "'fields' must be a JSON array such as %s", fieldsExample)
 	}
-	p, err := parseList(dec, userLevel{s}, "")
+	p, err := fp.list(dec, userLevel{s}, "")
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +166,22 @@ func jsonError(err error) *Error {
 // level is where names in a `fields` list are looked up: the user, or an associated object.
 type level interface {
 	// resolve returns the name as the API spells it, and the level of its fields for an association (nil for a
-	// scalar); a non-nil error for a name that is unknown or not returned here.
+	// scalar); an error for a name that is unknown or not returned here (marked by unknownField).
 	resolve(name, where string) (string, level, error)
+}
+
+// anyLevel takes every name: it reads, to skip it, what a lenient parse found under an unknown name.
+type anyLevel struct{}
+
+func (anyLevel) resolve(name, _ string) (string, level, error) { return name, anyLevel{}, nil }
+
+// fieldsParser reads a `fields` list.
+type fieldsParser struct{ strict bool }
+
+// skippable reports whether err is an unknown name that a lenient parse leaves out.
+func (fp fieldsParser) skippable(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.unknownField && !fp.strict
 }
 
 type userLevel struct{ s *spec.Spec }
@@ -166,9 +190,9 @@ func (u userLevel) resolve(name, _ string) (string, level, error) {
 	e := u.s.Element(name)
 	switch {
 	case e == nil:
-		return "", nil, errorf("fields", "Unknown field %s in 'fields'", quote(name))
+		return "", nil, unknownField(errorf("fields", "Unknown field %s in 'fields'", quote(name)))
 	case !e.Out:
-		return "", nil, errorf("fields", "Field '%s' is never returned, so 'fields' cannot name it", e.Name)
+		return "", nil, unknownField(errorf("fields", "Field '%s' is never returned, so 'fields' cannot name it", e.Name))
 	case e.Kind == spec.KindObject:
 		return e.Name, objectLevel{u.s, u.s.Objects[e.Object]}, nil
 	}
@@ -183,7 +207,7 @@ type objectLevel struct {
 func (o objectLevel) resolve(name, where string) (string, level, error) {
 	f := o.ob.Field(name)
 	if f == nil {
-		return "", nil, errorf("fields", "Unknown field %s of '%s' in 'fields'", quote(name), where)
+		return "", nil, unknownField(errorf("fields", "Unknown field %s of '%s' in 'fields'", quote(name), where))
 	}
 	if f.Kind == spec.KindObject {
 		if nested := o.s.Objects[f.Object]; nested != nil {
@@ -193,9 +217,10 @@ func (o objectLevel) resolve(name, where string) (string, level, error) {
 	return f.Name, nil, nil
 }
 
-// parseList reads the rest of a list whose '[' has been read: strings, and objects mapping associations to lists.
-func parseList(dec *json.Decoder, lv level, where string) (*Projection, error) {
+// list reads the rest of a list whose '[' has been read: strings, and objects mapping associations to lists.
+func (fp fieldsParser) list(dec *json.Decoder, lv level, where string) (*Projection, error) {
 	p := &Projection{}
+	skipped := false
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -204,6 +229,10 @@ func parseList(dec *json.Decoder, lv level, where string) (*Projection, error) {
 		switch t := tok.(type) {
 		case string:
 			name, _, err := lv.resolve(t, where)
+			if fp.skippable(err) {
+				skipped = true
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -213,9 +242,11 @@ func parseList(dec *json.Decoder, lv level, where string) (*Projection, error) {
 				return nil, errorf("fields", "A list inside 'fields' must be keyed by its association, as in %s",
 					fieldsExample)
 			}
-			if err := parseObject(dec, lv, where, p); err != nil {
+			n, err := fp.object(dec, lv, where, p)
+			if err != nil {
 				return nil, err
 			}
+			skipped = skipped || n > 0
 		default:
 			shown, _ := json.Marshal(t)
 			return nil, errorf("fields", "'fields' lists names as strings, not %s; for example %s", shown, fieldsExample)
@@ -224,7 +255,7 @@ func parseList(dec *json.Decoder, lv level, where string) (*Projection, error) {
 	if _, err := dec.Token(); err != nil { // the closing ']'
 		return nil, jsonError(err)
 	}
-	if len(p.Items) == 0 {
+	if len(p.Items) == 0 && !skipped {
 		if where == "" {
 			return nil, errorf("fields", "'fields' lists no fields; for example %s", fieldsExample)
 		}
@@ -233,42 +264,56 @@ func parseList(dec *json.Decoder, lv level, where string) (*Projection, error) {
 	return p, nil
 }
 
-// parseObject reads the rest of `{"roles":["id","name"], ...}` whose '{' has been read.
-func parseObject(dec *json.Decoder, lv level, where string, p *Projection) error {
+// object reads the rest of `{"roles":["id","name"], ...}` whose '{' has been read, and returns how many unknown
+// associations it skipped.
+func (fp fieldsParser) object(dec *json.Decoder, lv level, where string, p *Projection) (skipped int, err error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return jsonError(err)
+			return skipped, jsonError(err)
 		}
 		key, _ := tok.(string) // object keys are always strings
 		name, sub, err := lv.resolve(key, where)
-		if err != nil {
-			return err
+		skip := fp.skippable(err)
+		if skip {
+			name, sub = key, anyLevel{}
+		} else if err != nil {
+			return skipped, err
 		}
 		if sub == nil {
-			return errorf("fields", "'%s' is not an association, so 'fields' cannot list fields inside it", name)
+			return skipped, errorf("fields", "'%s' is not an association, so 'fields' cannot list fields inside it", name)
 		}
 		tok, err = dec.Token()
 		if err != nil {
-			return jsonError(err)
+			return skipped, jsonError(err)
 		}
 		if tok != json.Delim('[') {
-			return errorf("fields", "The fields of '%s' must be a JSON array, as in %s", name, fieldsExample)
+			return skipped, errorf("fields", "The fields of '%s' must be a JSON array, as in %s", name, fieldsExample)
 		}
 		path := name
 		if where != "" {
 			path = where + "." + name
 		}
-		fields, err := parseList(dec, sub, path)
+		fields, err := fp.list(dec, sub, path)
 		if err != nil {
-			return err
+			return skipped, err
 		}
-		p.add(Item{Name: name, Fields: fields})
+		if skip {
+			skipped++
+		} else {
+			p.add(Item{Name: name, Fields: fields})
+		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing '}'
-		return jsonError(err)
+		return skipped, jsonError(err)
 	}
-	return nil
+	return skipped, nil
+}
+
+// unknownField marks e as a name `fields` cannot show: an error under StrictFields, skipped otherwise.
+func unknownField(e *Error) *Error {
+	e.unknownField = true
+	return e
 }
 
 // add merges an item into the projection: a bare association means all its fields, which wins over any list.

@@ -133,8 +133,9 @@ func TestParseFieldsErrors(t *testing.T) {
 		`[{"default-address":[{"city":["x"]}]}]`:              "'city' is not an association, so 'fields' cannot list fields inside it",
 		`[{"roles":["id"]`:                                    "Invalid JSON in 'fields': unexpected end of JSON input",
 	}
+	strict := Options{StrictFields: true}
 	for raw, want := range cases {
-		_, err := ParseFields(raw, testSpec)
+		_, err := strict.ParseFields(raw, testSpec)
 		var qe *Error
 		if !errors.As(err, &qe) || qe.Param != "fields" {
 			t.Errorf("%s: %v, want an *Error on fields", raw, err)
@@ -144,4 +145,45 @@ func TestParseFieldsErrors(t *testing.T) {
 			t.Errorf("%s:\n got  %s\n want %s", raw, qe.Message, want)
 		}
 	}
+}
+
+// TestUnknownFieldsAreIgnoredByDefault: Rails' serialisation skips names a model lacks, and clients send lists
+// written for other releases; StrictFields refuses them (TestParseFieldsErrors).
+func TestUnknownFieldsAreIgnoredByDefault(t *testing.T) {
+	cases := map[string]string{ // raw → the projection's names, nested in braces
+		`["id","foo","login"]`:                  "id login",
+		`["password","id"]`:                     "id",
+		`[{"roles":["foo","name"]},"id"]`:       "roles{name} id",
+		`[{"nope":["id"]},"id"]`:                "id",
+		`[{"nope":[{"deeper":["x"]}]},"login"]`: "login",
+		`["foo"]`:                               "",
+	}
+	for raw, want := range cases {
+		p, err := ParseFields(raw, testSpec)
+		if err != nil {
+			t.Errorf("%s: %v", raw, err)
+			continue
+		}
+		if got := projectionNames(p); got != want {
+			t.Errorf("%s: %q, want %q", raw, got, want)
+		}
+	}
+	// Structure is still checked: only names are forgiven.
+	for _, raw := range []string{`[]`, `[1]`, `[{"roles":[]}]`, `[{"login":["x"]}]`, `["id"`} {
+		if _, err := ParseFields(raw, testSpec); err == nil {
+			t.Errorf("%s: accepted", raw)
+		}
+	}
+}
+
+func projectionNames(p *Projection) string {
+	var parts []string
+	for _, it := range p.Items {
+		s := it.Name
+		if it.Fields != nil {
+			s += "{" + projectionNames(it.Fields) + "}"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
 }

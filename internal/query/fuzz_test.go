@@ -69,13 +69,20 @@ func FuzzFields(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		p, err := ParseFields(raw, testSpec)
-		if err != nil {
+		lenient, lerr := ParseFields(raw, testSpec)
+		p, err := Options{StrictFields: true}.ParseFields(raw, testSpec)
+		for _, e := range []error{err, lerr} {
 			var qe *Error
-			if !errors.As(err, &qe) || qe.Param != "fields" || qe.Message == "" {
-				t.Fatalf("%q: %v is not an *Error on fields", raw, err)
+			if e != nil && (!errors.As(e, &qe) || qe.Param != "fields" || qe.Message == "") {
+				t.Fatalf("%q: %v is not an *Error on fields", raw, e)
 			}
+		}
+		if err != nil {
 			return
+		}
+		// What the strict parse accepts, the lenient one reads the same.
+		if lerr != nil || projectionNames(lenient) != projectionNames(p) {
+			t.Fatalf("%q: lenient %v (%v), strict %v", raw, lenient, lerr, p)
 		}
 		checkProjection(t, raw, p, nil)
 	})

@@ -26,6 +26,9 @@ type Options struct {
 	// RejectOverLimit makes `limit` above MaxLimit an error rather than clamping it to MaxLimit (what Coupa does
 	// beyond 50 is unknown; clients clamp themselves).
 	RejectOverLimit bool
+	// StrictFields makes an unknown or never-returned name in `fields` an error. By default it is ignored: Rails'
+	// serialisation skips names a model lacks, and clients send lists written for other releases.
+	StrictFields bool
 }
 
 // Query is a parsed index request: what to match, which page, in what order, and how much of each user to render.
@@ -115,7 +118,7 @@ func (o Options) Parse(values url.Values, s *spec.Spec) (*Query, error) {
 			return nil, err
 		}
 	}
-	shape, err := ParseShape(values, s, false)
+	shape, err := o.ParseShape(values, s, false)
 	if err != nil {
 		return nil, err
 	}

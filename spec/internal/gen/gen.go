@@ -303,7 +303,8 @@ func parameters() obj {
 			"schema", o("type", "string", "enum", []any{"active", "inactive"})),
 		"fields", o("name", "fields", "in", "query",
 			"description", "A JSON array of the fields to return, nested for associations: "+
-				"`[\"id\",\"login\",{\"roles\":[\"id\",\"name\"]}]`.",
+				"`[\"id\",\"login\",{\"roles\":[\"id\",\"name\"]}]`. A name the user (or the object) does not "+
+				"return is left out, as Rails leaves it; an implementation may refuse it with 400 instead.",
 			"schema", o("type", "string", "maxLength", 4096), "example", `["id","login",{"roles":["id","name"]}]`),
 		"return_object", o("name", "return_object", "in", "query",
 			"description", "`limited`: ids only; `shallow`: associations reduced to id and natural keys; "+
