@@ -141,3 +141,15 @@ func TestUnknownFieldsAreIgnored(t *testing.T) {
 		t.Errorf("strict fields in XML: %s", xr.body)
 	}
 }
+
+// TestR39WritableElements: Coupa's R39 Swagger marks invoicing-user and business-function writable, though the
+// element table gives them as output only.
+func TestR39WritableElements(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	r := sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{"invoicing-user": true, "business-function": "Finance"})
+	wantStatus(t, r, http.StatusOK)
+	u := getJSON(t, s, "/api/users/5").object(t)
+	if u["invoicing-user"] != true || u["business-function"] != "Finance" {
+		t.Errorf("invoicing-user %v, business-function %v", u["invoicing-user"], u["business-function"])
+	}
+}
