@@ -213,3 +213,43 @@ func TestSeedIsDeterministic(t *testing.T) {
 		t.Error("different seeds gave the same users")
 	}
 }
+
+// TestStateVersion1StillLoads: version 1 state files kept an owned object's fields as a list in alphabetical order
+// of their names (area-code, country-code, extension, number); they must load into the right fields.
+func TestStateVersion1StillLoads(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 3})
+	var st map[string]any
+	if err := json.Unmarshal(admin(t, s, http.MethodGet, "/state", "").body, &st); err != nil {
+		t.Fatal(err)
+	}
+	st["version"] = 1
+	users := st["users"].([]any)
+	u := users[len(users)-1].(map[string]any)
+	u["phone-work"] = map[string]any{"id": 900, "fields": []any{"415", "1", "77", "5550100"}}
+	id := u["id"].(float64)
+	body, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, admin(t, s, http.MethodPut, "/state", string(body)), 200)
+	phone := getJSON(t, s, fmt.Sprintf("/api/users/%d", int(id))).object(t)["phone-work"].(map[string]any)
+	if phone["country-code"] != "1" || phone["area-code"] != "415" || phone["extension"] != "77" || phone["number"] != "5550100" {
+		t.Errorf("version 1 phone read as %v", phone)
+	}
+	// And a version 2 dump keeps fields by name.
+	var again struct {
+		Version int
+		Users   []map[string]any
+	}
+	if err := json.Unmarshal(admin(t, s, http.MethodGet, "/state", "").body, &again); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range again.Users {
+		if u["id"] == id {
+			fields, _ := u["phone-work"].(map[string]any)["fields"].(map[string]any)
+			if again.Version != 2 || fields["country-code"] != "1" || fields["extension"] != "77" {
+				t.Errorf("version %d dump of the phone: %v", again.Version, u["phone-work"])
+			}
+		}
+	}
+}

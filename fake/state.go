@@ -9,11 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // State is an exact snapshot of the fake's users: every stored element by name (input-only ones included), ids and
@@ -25,7 +27,9 @@ type State struct {
 	Users   []map[string]any `json:"users"`
 }
 
-const stateVersion = 1
+// stateVersion 2 keeps an owned object's fields by name. Version 1 kept them in a list, in the alphabetical
+// order the spec then gave an object's fields; it is still read.
+const stateVersion = 2
 
 // snapshotState captures the store.
 func (f *Fake) snapshotState(ctx context.Context) (*State, error) {
@@ -55,7 +59,13 @@ func (f *Fake) encodeRecord(r *store.Record) map[string]any {
 			m[e.Name] = r.ListIDs(s)
 		case s.Owned():
 			o := r.OwnedOf(s)
-			m[e.Name] = map[string]any{"id": o.ID, "fields": o.Fields}
+			fields := map[string]any{}
+			for i, name := range ownedFieldNames(f.layout.Object(e.Object)) {
+				if i < len(o.Fields) {
+					fields[name] = o.Fields[i]
+				}
+			}
+			m[e.Name] = map[string]any{"id": o.ID, "fields": fields}
 		default:
 			m[e.Name] = r.RefID(s)
 		}
@@ -65,8 +75,8 @@ func (f *Fake) encodeRecord(r *store.Record) map[string]any {
 
 // restoreState replaces the store's users with a snapshot's, checking it whole first.
 func (f *Fake) restoreState(ctx context.Context, st *State) error {
-	if st.Version != stateVersion {
-		return fmt.Errorf("state version %d: this fake reads version %d", st.Version, stateVersion)
+	if st.Version != stateVersion && st.Version != 1 {
+		return fmt.Errorf("state version %d: this fake reads versions 1 and %d", st.Version, stateVersion)
 	}
 	recs := make([]*store.Record, 0, len(st.Users))
 	var maxOwned int64
@@ -92,6 +102,47 @@ type badValue struct {
 }
 
 func (b *badValue) Error() string { return fmt.Sprintf("%s: unexpected value %v", b.name, b.v) }
+
+// ownedFieldNames are the fields an owned object keeps (all but id), in the object's field order.
+func ownedFieldNames(ob *spec.Object) []string {
+	var names []string
+	for _, fl := range ob.Fields {
+		if fl.Name != "id" {
+			names = append(names, fl.Name)
+		}
+	}
+	return names
+}
+
+// ownedFields reads an owned object's fields from a state file: by name (version 2), or as a list in alphabetical
+// order of the names (version 1).
+func ownedFields(ob *spec.Object, v any) ([]any, bool) {
+	names := ownedFieldNames(ob)
+	byName, ok := v.(map[string]any)
+	if list, isList := v.([]any); isList {
+		if len(list) != len(names) {
+			return nil, false
+		}
+		sorted := slices.Sorted(slices.Values(names))
+		byName, ok = map[string]any{}, true
+		for i, name := range sorted {
+			byName[name] = list[i]
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	fields := make([]any, len(names))
+	for i, name := range names {
+		switch x := byName[name].(type) {
+		case nil, string:
+			fields[i] = x
+		default:
+			return nil, false
+		}
+	}
+	return fields, true
+}
 
 func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 	r := f.layout.New()
@@ -135,7 +186,7 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 		default:
 			if om, ok := v.(map[string]any); ok {
 				oid, ok := kinds.AsInt(om["id"])
-				fields, ok2 := om["fields"].([]any)
+				fields, ok2 := ownedFields(f.layout.Object(e.Object), om["fields"])
 				if !ok || !ok2 {
 					return nil, 0, bad
 				}

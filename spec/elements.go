@@ -123,7 +123,9 @@ func (s *Spec) buildViews() error {
 	s.Filters = filters
 	s.byName = map[string]*Element{}
 	names := append(slices.Collect(maps.Keys(user.Properties)), slices.Collect(maps.Keys(update.Properties))...)
-	slices.Sort(names)
+	// Coupa's model order (x-coupa-order): the order of keys in responses and of validation messages. Names it
+	// does not list follow, alphabetically.
+	slices.SortFunc(names, byOrder(user.Extensions["x-coupa-order"]))
 	for _, name := range slices.Compact(names) {
 		out, in := user.Properties[name], update.Properties[name]
 		sch := out
@@ -178,8 +180,9 @@ func (s *Spec) buildViews() error {
 			}
 			ob.Fields = append(ob.Fields, f)
 		}
+		rank := byOrder(ref.Value.Extensions["x-coupa-order"])
 		slices.SortFunc(ob.Fields, func(a, b *Field) int {
-			return cmp.Or(-cmp.Compare(boolInt(a.Name == "id"), boolInt(b.Name == "id")), cmp.Compare(a.Name, b.Name))
+			return cmp.Or(-cmp.Compare(boolInt(a.Name == "id"), boolInt(b.Name == "id")), rank(a.Name, b.Name))
 		})
 		s.Objects[name] = ob
 	}
@@ -210,6 +213,26 @@ func (s *Spec) buildViews() error {
 		}
 	}
 	return nil
+}
+
+// byOrder compares names by their place in an x-coupa-order list; unlisted names come after, alphabetically.
+func byOrder(order any) func(a, b string) int {
+	list, _ := order.([]any)
+	rank := make(map[string]int, len(list))
+	for i, v := range list {
+		rank[fmt.Sprint(v)] = i
+	}
+	return func(a, b string) int {
+		ra, oka := rank[a]
+		rb, okb := rank[b]
+		if !oka {
+			ra = len(list)
+		}
+		if !okb {
+			rb = len(list)
+		}
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a, b))
+	}
 }
 
 func boolInt(b bool) int {

@@ -250,20 +250,62 @@ func TestNotesListsMatchTheTable(t *testing.T) {
 	check("output only", outOnly, "id", "created-at", "updated-at", "created-by", "updated-by", "fullname",
 		"api-user", "can-expense-for", "expenses-delegated-to", "msp-user",
 		"work-confirmation-approval-limit", "avatar-thumb-url")
+	// The notes' input-only list, less invoice-self-approval-limit, which Coupa's 2024 user and R39 Swagger return.
 	check("input only", inOnly, "password", "generate-password-and-notify", "approval-limit",
-		"self-approval-limit", "invoice-self-approval-limit", "salesforce-enabled")
+		"self-approval-limit", "salesforce-enabled")
 }
 
-// The element view holds exactly the seed's elements: none lost, none invented.
+// The element view holds exactly the seed's elements and the sourced ones beyond it: none lost, none invented.
 func TestElementViewCoversTheSeed(t *testing.T) {
 	s := spec.MustLoad()
-	want := seedElements(t, loadTable(t))
+	tb := loadTable(t)
+	want := seedElements(t, tb)
+	for _, e := range tb.BeyondSeed {
+		if slices.Contains(want, e.Key) {
+			t.Errorf("%s is beyond the seed and in it", e.Key)
+		}
+		want = append(want, e.Key)
+	}
 	if len(s.Elements) != len(want) {
-		t.Fatalf("%d elements, the seed defines %d", len(s.Elements), len(want))
+		t.Fatalf("%d elements, the seed and beyond_seed define %d", len(s.Elements), len(want))
 	}
 	for _, k := range want {
 		if s.Element(k) == nil {
 			t.Errorf("the seed's element %s is not in the spec", k)
 		}
+	}
+}
+
+// TestModelOrder: keys come in Coupa's model order (the 2024 user of the Delegates API page begins id,
+// created-at, updated-at, login, email, purchasing-user and ends with the associations, then the authors).
+func TestModelOrder(t *testing.T) {
+	s := spec.MustLoad()
+	var names []string
+	for _, e := range s.Elements {
+		if e.Out {
+			names = append(names, e.Name)
+		}
+	}
+	if got := names[:6]; !slices.Equal(got, []string{"id", "created-at", "updated-at", "login", "email", "purchasing-user"}) {
+		t.Errorf("the first keys: %v", got)
+	}
+	if got := names[len(names)-2:]; !slices.Equal(got, []string{"created-by", "updated-by"}) {
+		t.Errorf("the last keys: %v", got)
+	}
+	if !slices.Equal(names, loadTable(t).Order) {
+		t.Errorf("output elements out of the table's order:\n got %v\nwant %v", names, loadTable(t).Order)
+	}
+	for i, e := range s.Elements {
+		if !e.Out && i < len(names) {
+			t.Errorf("input-only %s at %d, before output elements", e.Name, i)
+		}
+	}
+	role := s.Objects["Role"]
+	var fields []string
+	for _, f := range role.Fields {
+		fields = append(fields, f.Name)
+	}
+	if !slices.Equal(fields, []string{"id", "created-at", "updated-at", "name", "description", "omnipotent", "system-role"}) {
+		t.Errorf("role fields: %v", fields)
 	}
 }

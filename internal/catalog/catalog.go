@@ -58,6 +58,7 @@ func sources(ref *fixtures.Reference) map[string]any {
 		"Warehouse":             ref.Warehouses,
 		"InventoryOrganization": ref.InventoryOrganizations,
 		"LegalEntity":           ref.LegalEntities,
+		"Pcard":                 ref.Pcards,
 	}
 }
 

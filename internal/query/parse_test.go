@@ -104,7 +104,7 @@ func TestParseErrors(t *testing.T) {
 		{"manager[login][contains][x]=1", "manager[login][contains][x]", "A filter on the association 'manager' names one of its fields…"},
 		{"approval-limit[amount]=1", "approval-limit[amount]", "Attribute 'approval-limit' cannot be used in a filter"},
 		{"manager[contains]=x", "manager[contains]", "Operator 'contains' needs a field of 'manager', as in manager[login][contains]=value"},
-		{"manager[foo]=x", "manager[foo]", "Unknown field 'foo' of 'manager' in filter 'manager[foo]'; use one of login, email, id, avatar-thumb-url…"},
+		{"manager[foo]=x", "manager[foo]", "Unknown field 'foo' of 'manager' in filter 'manager[foo]'; use one of login, email, id, employee-number…"},
 		{"manager[blank][x]=true", "manager[blank][x]", "Operator 'blank' needs a field of 'manager', as in manager[login][blank]=value"},
 		{"default-address[country]=x", "default-address[country]", "Field 'country' of 'default-address' cannot be used in a filter; use one of location-code, id, …"},
 		{"manager[login][containz]=j", "manager[login][containz]", "Unknown operator 'containz' for 'manager[login]'; use one of contains…"},

@@ -40,6 +40,9 @@ var exampleObjects = map[string]obj{
 	"Warehouse":             o("id", 2, "name", "Reno DC", "description", null, "active", true),
 	"InventoryOrganization": o("id", 1, "name", "US Inventory", "active", true),
 	"LegalEntity":           o("id", 1, "name", "Example Corp US", "active", true),
+	"Pcard": o("id", 3, "created-at", "2023-02-01T10:00:00-08:00", "updated-at", "2023-02-01T10:00:00-08:00",
+		"name", "Jane Doe Visa", "nickname", "Travel card", "number", "************4242", "expiry", "2028-06",
+		"active", true, "shared", false),
 }
 
 // exampleValues are the example user's values where the default (null, false, [] or the object's example) would

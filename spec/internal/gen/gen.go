@@ -48,7 +48,7 @@ func operators(typ string) []any {
 
 // Generate renders the document as YAML, header included.
 func Generate(t *table.Table) ([]byte, error) {
-	g := &generator{t: t}
+	g := &generator{t: t, all: t.All()}
 	doc, err := g.document()
 	if err != nil {
 		return nil, err
@@ -68,6 +68,8 @@ func Generate(t *table.Table) ([]byte, error) {
 
 type generator struct {
 	t *table.Table
+	// all are the table's elements, the seed's and those beyond it, in Coupa's model order.
+	all []table.Element
 }
 
 func ref(name string) obj { return o("$ref", "#/components/schemas/"+name) }
@@ -424,7 +426,7 @@ func (g *generator) schemas() (obj, error) {
 
 func (g *generator) requiredInputs() []any {
 	var req []any
-	for _, e := range g.t.Elements {
+	for _, e := range g.all {
 		if e.Required {
 			req = append(req, e.Key)
 		}
@@ -537,7 +539,10 @@ func elementSchema(e table.Element, input bool) obj {
 func (g *generator) userSchema() (obj, error) {
 	var props obj
 	var required []any
-	for _, e := range g.t.Elements {
+	// order is every element, input-only ones included: the model order that keys and messages follow.
+	var order []string
+	for _, e := range g.all {
+		order = append(order, e.Key)
 		if !e.Out {
 			continue
 		}
@@ -559,12 +564,13 @@ func (g *generator) userSchema() (obj, error) {
 		"properties", props,
 		"xml", o("name", "user"),
 		"example", example,
+		"x-coupa-order", toAny(order),
 	), nil
 }
 
 func (g *generator) userInputSchema() obj {
 	var props obj
-	for _, e := range g.t.Elements {
+	for _, e := range g.all {
 		if e.In {
 			props = props.with(e.Key, elementSchema(e, true))
 		}
@@ -613,7 +619,16 @@ func (g *generator) objectSchema(ob table.Object) (obj, error) {
 		"xml", o("name", ob.XML),
 		"example", example,
 		"x-coupa-natural-keys", toAny(ob.NaturalKeys),
+		"x-coupa-order", toAny(fieldNames(ob)),
 	), nil
+}
+
+func fieldNames(ob table.Object) []string {
+	names := make([]string, len(ob.Fields))
+	for i, f := range ob.Fields {
+		names[i] = f.Name
+	}
+	return names
 }
 
 // objectInputSchema is how a request names an associated object: by id or by natural key. Extra keys are
@@ -674,7 +689,7 @@ func quoteJoin(keys []string) string {
 // each output association (`manager[login]`).
 func (g *generator) filters() obj {
 	var f obj
-	for _, e := range g.t.Elements {
+	for _, e := range g.all {
 		if !e.Out {
 			continue
 		}

@@ -4,17 +4,53 @@ package table
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 )
 
-// Table is the whole curated file: the user's elements and the objects they refer to.
+// Table is the whole curated file: the user's elements, the elements Coupa returns beyond the seed's table, the
+// model order of them all, and the objects they refer to.
 type Table struct {
 	Elements []Element `yaml:"elements"`
-	Objects  []Object  `yaml:"objects"`
+	// BeyondSeed are elements the seed's table lacks but Coupa's own artifacts show; each names its source.
+	BeyondSeed []Element `yaml:"beyond_seed"`
+	// Order is Coupa's model order: the order of keys in a response (and of validation messages). Every output
+	// element is listed; input-only ones follow in table order.
+	Order   []string `yaml:"order"`
+	Objects []Object `yaml:"objects"`
+}
+
+// All returns every element, the seed's and those beyond it, in the model order.
+func (t *Table) All() []Element {
+	rank := make(map[string]int, len(t.Order))
+	for i, k := range t.Order {
+		rank[k] = i
+	}
+	all := append(slices.Clone(t.Elements), t.BeyondSeed...)
+	slices.SortStableFunc(all, func(a, b Element) int {
+		ra, oka := rank[a.Key]
+		rb, okb := rank[b.Key]
+		switch {
+		case oka && okb:
+			return cmp.Compare(ra, rb)
+		case oka != okb: // listed ones first
+			return cmp.Compare(boolRank(!oka), boolRank(!okb))
+		}
+		return 0
+	})
+	return all
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Element is one row of Coupa's element table, with its cells placed.
@@ -36,6 +72,8 @@ type Element struct {
 	XMLType     string     `yaml:"xml_type"`
 	Nullable    bool       `yaml:"nullable"`
 	Notes       []string   `yaml:"notes"`
+	// Source says where an element beyond the seed comes from (a Coupa artifact); seed elements have none.
+	Source string `yaml:"source"`
 }
 
 // Object is an associated object type (role, currency, user reference...).
@@ -114,8 +152,28 @@ func (t *Table) check() error {
 			}
 		}
 	}
+	for _, e := range t.BeyondSeed {
+		if e.Source == "" || e.Seed != "" || len(e.SeedRows) > 0 {
+			errs = append(errs, fmt.Errorf("element %q beyond the seed: a source, and no seed or seed_rows", e.Key))
+		}
+	}
 	for _, e := range t.Elements {
+		if e.Source != "" {
+			errs = append(errs, fmt.Errorf("element %q: a seed element has seed_rows, not a source", e.Key))
+		}
+	}
+	ordered := map[string]bool{}
+	for _, k := range t.Order {
+		if ordered[k] {
+			errs = append(errs, fmt.Errorf("order: %q listed twice", k))
+		}
+		ordered[k] = true
+	}
+	for _, e := range append(slices.Clone(t.Elements), t.BeyondSeed...) {
 		where := fmt.Sprintf("element %q", e.Key)
+		if e.Out && !ordered[e.Key] {
+			errs = append(errs, fmt.Errorf("%s: an output element missing from order", where))
+		}
 		switch {
 		case e.Key == "" || strings.ContainsAny(e.Key, "_ ") || strings.ToLower(e.Key) != e.Key:
 			errs = append(errs, fmt.Errorf("%s: keys are lower-case and hyphenated", where))
@@ -123,7 +181,7 @@ func (t *Table) check() error {
 			errs = append(errs, fmt.Errorf("%s: listed twice", where))
 		}
 		seen[e.Key] = true
-		if len(e.SeedRows) == 0 {
+		if len(e.SeedRows) == 0 && e.Source == "" {
 			errs = append(errs, fmt.Errorf("%s: no seed_rows", where))
 		}
 		if !e.In && !e.Out {
@@ -143,6 +201,11 @@ func (t *Table) check() error {
 		}
 		if e.XMLType != "" && e.XMLType != "symbol" {
 			errs = append(errs, fmt.Errorf("%s: xml_type %q is not one the generator knows", where, e.XMLType))
+		}
+	}
+	for _, k := range t.Order {
+		if !seen[k] {
+			errs = append(errs, fmt.Errorf("order: %q is no element", k))
 		}
 	}
 	return errors.Join(errs...)
