@@ -137,12 +137,50 @@ func (s *Service) mentionName(ctx context.Context, r *store.Record) (string, err
 	return "", fmt.Errorf("users: no free mention name for %q", base)
 }
 
-// refused is the error of a write with problems, in the model's order (the spec's element order), as Rails lists
-// a record's errors.
+// modelOrder is the order of a user's attributes in Coupa's own responses: the 2024 (R41) user of Coupa's Delegates
+// API page, the fullest sample published. Rails lists a record's errors in the order its model validates, and
+// Coupa's samples agree with this order where they show more than one message: "Login has already been taken"
+// before "Email has already been taken" (the 2016 "User Create with Errors" sample), "First Name can't be blank"
+// before "Last Name can't be blank" (the body baton-coupa quotes). The spec's element order is alphabetical, which
+// would put Email first.
+var modelOrder = []string{
+	"id", "created-at", "updated-at", "login", "email", "purchasing-user", "expense-user", "sourcing-user",
+	"inventory-user", "contracts-user", "analytics-user", "spend-guard-user", "ccw-user", "clm-advanced-user",
+	"supply-chain-user", "risk-assess-user", "travel-user", "treasury-user", "invoicing-user", "employee-number",
+	"firstname", "lastname", "fullname", "api-user", "salesforce-id", "account-security-type",
+	"authentication-method", "sso-identifier", "default-locale", "business-group-security-type", "avatar-thumb-url",
+	"mention-name", "aic-user", "seniority-level", "business-function", "employee-payment-channel",
+	"allow-employee-payment-account-creation", "middlename", "supplier-id", "category-planner-user", "intake-user",
+	"supplier-user", "support-user", "active", "eligible-for-virtual-cards", "allowed-invoice-inboxes",
+	"allow-user-to-upload-invoice-from-mobile", "gpo-entity", "phone-work", "phone-mobile", "country-of-residence",
+	"roles", "manager", "default-address", "default-account", "default-account-type", "default-currency", "pcard",
+	"department", "legal-entity", "requisition-approval-limit", "expense-approval-limit", "invoice-approval-limit",
+	"contract-approval-limit", "requisition-self-approval-limit", "expense-self-approval-limit",
+	"invoice-self-approval-limit", "contract-self-approval-limit", "work-confirmation-approval-limit",
+	"escalation-threshold", "expenses-delegated-to", "can-expense-for", "content-groups", "account-groups",
+	"approval-groups", "user-groups", "working-warehouses", "inventory-organizations", "created-by", "updated-by",
+	"custom-fields",
+}
+
+// modelRank is each element's place in modelOrder.
+var modelRank = func() map[string]int {
+	m := make(map[string]int, len(modelOrder))
+	for i, name := range modelOrder {
+		m[name] = i
+	}
+	return m
+}()
+
+// refused is the error of a write with problems, in the model's order, as Rails lists a record's errors: Coupa's
+// attribute order (modelOrder), then the elements that sample lacks in the spec's order; a problem of the request
+// as a whole comes first.
 func (s *Service) refused(ps []problem.Problem) error {
 	index := func(p problem.Problem) int {
+		if r, ok := modelRank[p.Element]; ok {
+			return r
+		}
 		if sl, ok := s.layout.Slot(p.Element); ok {
-			return sl.Index
+			return len(modelOrder) + sl.Index
 		}
 		return -1
 	}
