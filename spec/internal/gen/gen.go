@@ -361,17 +361,28 @@ func (g *generator) schemas() (obj, error) {
 		s = s.with(ob.Name, out)
 		s = s.with(ob.Name+"Input", g.objectInputSchema(ob))
 	}
+	// Where `warnings` sits varies: inside `errors` in Coupa's current bodies (baton-coupa's request.go quotes one),
+	// beside it in the fake's old body (--error-warnings outside), absent in Coupa's older samples. The schema
+	// takes all three, so that neither the suite nor a validating proxy calls a real Coupa body wrong.
 	s = s.with("Errors", o(
 		"type", "object",
-		"description", "Coupa's error body (JSON). Older responses omit `warnings`.",
+		"description", "Coupa's error body (JSON): the messages by resource, in the model's validation order. "+
+			"`warnings` (null in every published body) sits inside `errors` in current responses; older ones omit "+
+			"it, and clients written against earlier fakes may expect it beside `errors`.",
 		"required", []any{"errors"},
 		"properties", o(
-			"errors", o("type", "object", "description", "Messages by resource, e.g. `user`.",
+			"errors", o("type", "object", "description", "Messages by resource, e.g. `user`; and `warnings`.",
+				"properties", o("warnings", ref("ErrorWarnings")),
 				"additionalProperties", o("type", "array", "items", o("type", "string"))),
-			"warnings", o("type", "object", "nullable", true,
-				"additionalProperties", o("type", "array", "items", o("type", "string"))),
+			"warnings", ref("ErrorWarnings"),
 		),
-		"example", o("errors", o("user", []any{"Login has already been taken", "Email has already been taken"}), "warnings", null),
+		"example", o("errors", o("user", []any{"Login has already been taken", "Email has already been taken"}, "warnings", null)),
+	))
+	s = s.with("ErrorWarnings", o(
+		"type", "object",
+		"nullable", true,
+		"description", "Coupa's warnings: null in every published body; a non-null form is not documented.",
+		"additionalProperties", o("type", "array", "items", o("type", "string")),
 	))
 	s = s.with("ErrorsXML", o(
 		"type", "object",
