@@ -134,7 +134,7 @@ func (f *Fake) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
 		w.Header()[k] = v
 	}
 	ft := f.responseFormat(r)
-	f.send(w, r, ft, e.status, errorBody(ft, e))
+	f.send(w, r, ft, e.status, errorBody(ft, f.opts.ErrorWarnings, e))
 }
 
 // send writes a body with its content type.
