@@ -16,7 +16,9 @@ import (
 
 // routes wires the Coupa API, the token endpoint, the spec, the health check and the admin surface.
 func (f *Fake) routes() http.Handler {
-	m := mux.NewRouter()
+	// Match the path as sent, escapes and all, as Rails routes do: an escaped "?" or "/" inside the id segment
+	// (/api/users/5%3Ffields=...) stays in the segment, and userID reads the id from it.
+	m := mux.NewRouter().UseEncodedPath()
 	m.NotFoundHandler = http.HandlerFunc(f.notRouted)
 	m.MethodNotAllowedHandler = http.HandlerFunc(f.notRouted)
 
