@@ -150,7 +150,11 @@ func paramRef(name string) obj    { return o("$ref", "#/components/parameters/"+
 
 func (g *generator) paths() obj {
 	projection := []any{paramRef("fields"), paramRef("return_object")}
-	idParam := o("name", "id", "in", "path", "required", true, "description", "The user's Coupa id",
+	idParam := o("name", "id", "in", "path", "required", true,
+		"description", "The user's Coupa id. Coupa, a Rails application, casts it from its leading digits and "+
+			"ignores the rest of the segment: `/api/users/5abc` and `/api/users/5%3Ffields=...` (a query string "+
+			"escaped into the path) are user 5, the escaped query unused; an id without leading digits is 404. "+
+			"A `.json` or `.xml` suffix selects the format.",
 		"schema", o("type", "integer", "minimum", 1))
 	return o(
 		"/api/users", o(
