@@ -16,8 +16,8 @@ import (
 )
 
 // newTemplate builds what Coupa fills in on create where the request is silent: active, coupa_credentials,
-// security type 0, every flag false, ERP payment, the User role and the instance's reporting currency. It is worked
-// out once and cloned for each new record.
+// account and business group security types 0, every flag false, ERP payment, the User role and the instance's
+// reporting currency. It is worked out once and cloned for each new record.
 func (s *Service) newTemplate() *store.Record {
 	r := s.layout.New()
 	for _, e := range s.layout.Elements {
@@ -36,8 +36,12 @@ func (s *Service) newTemplate() *store.Record {
 	}
 	set("authentication-method", "coupa_credentials")
 	set("employee-payment-channel", "ERP")
-	if sl, ok := s.layout.Slot("account-security-type"); ok {
-		r.SetInteger(sl, 0)
+	// The R39 Swagger declares both security types as integers (0 or 1), never null, and Coupa's samples carry a
+	// value: a new user gets 0 for each, API users and generated users included.
+	for _, name := range []string{"account-security-type", "business-group-security-type"} {
+		if sl, ok := s.layout.Slot(name); ok {
+			r.SetInteger(sl, 0)
+		}
 	}
 	if sl, ok := s.layout.Slot("default-currency"); ok {
 		r.SetRef(sl, s.catalog.DefaultCurrency.ID)

@@ -57,6 +57,7 @@ var exampleValues = map[string]any{
 	"authentication-method":            "saml",
 	"sso-identifier":                   "jane.doe@example.com",
 	"account-security-type":            0,
+	"business-group-security-type":     0,
 	"default-locale":                   "en",
 	"employee-payment-channel":         "ERP",
 	"seniority-level":                  "Manager",

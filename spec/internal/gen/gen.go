@@ -183,7 +183,8 @@ func (g *generator) paths() obj {
 				"tags", []any{"Users"},
 				"summary", "Create a user",
 				"description", "Creates a user. The server fills `active`, `authentication-method`, `fullname`, "+
-					"`mention-name`, the `User` role and the instance's default currency where the request leaves them out.",
+					"`mention-name`, `account-security-type` and `business-group-security-type` (0), the `User` role "+
+					"and the instance's default currency where the request leaves them out.",
 				"operationId", "createUser",
 				"security", security(ScopeWrite),
 				"parameters", projection,
