@@ -19,6 +19,7 @@ func readingChecks() []*check {
 		{name: "reading/return-object/shallow", doc: "return_object=shallow returns every attribute, associations reduced to id and natural keys", run: checkShallow},
 		{name: "reading/show/matches-index", doc: "GET /api/users/:id returns the same record as the index", run: checkShowMatchesIndex},
 		{name: "reading/show/unknown-id", doc: "GET /api/users/:id of an unknown id answers 404 with an error body", run: checkUnknownID},
+		{name: "reading/show/escaped-query", doc: "GET /api/users/:id with a query string escaped into the path (5%3Ffields=..., as Go's url.JoinPath makes it) reads that user: Rails casts the id from its leading digits", run: checkEscapedQueryID},
 		{name: "reading/no-match", doc: "a filter that matches nothing answers [] in JSON and 404 with Coupa's errors body in XML", run: checkNoMatch},
 	}
 }
@@ -251,6 +252,26 @@ func checkUnknownID(t *checkRun) {
 	}
 	if _, ok := errorMessages(ex.value); !ok {
 		t.fail(ex, "a 404 carries Coupa's error body", "#/components/responses/NotFound", "404 without an error body")
+	}
+}
+
+// checkEscapedQueryID reads a user the sample holds through the path baton-coupa sends: its query string escaped
+// into the id segment. Rails reads the id from the segment's leading digits, so this is user id; whether the
+// escaped fields are applied is not judged (Rails ignores them), only which user comes back. It is a GET of a known
+// id: safe against production.
+func checkEscapedQueryID(t *checkRun) {
+	sample := t.env.getSample(t)
+	id, _ := idOf(sample[0])
+	path := "/api/users/" + strconv.FormatInt(id, 10) + "%3Ffields=%5B%22id%22%5D"
+	ex := t.get(path, nil)
+	u, ok := ex.value.(map[string]any)
+	if ex.status != http.StatusOK || !ok {
+		t.fatal(ex, "an id is read from its leading digits, as Rails casts it", refShow+"/parameters",
+			"GET %s answered %d", path, ex.status)
+	}
+	if got, ok := idOf(u); !ok || got != id {
+		t.failBody(ex, compact(pick(u, []string{"id"}), 200), "an id is read from its leading digits, as Rails casts it",
+			refShow+"/parameters", "GET %s answered another user (id %v)", path, u["id"])
 	}
 }
 

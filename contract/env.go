@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // sampleSize is how many users, from the lowest id, the reading checks learn their test data from. The sample is a
@@ -211,21 +212,24 @@ func rejected(t *checkRun, ex *exchange, rule, spec string, focus ...string) ([]
 }
 
 // errorMessages reads Coupa's error body: {"errors": {"user": [...]}} in JSON, <errors><error>...</error></errors>
-// in XML (decoded as {"error": "..."} or {"error": [...]}). ok is false when the body is not one.
+// in XML (decoded as {"error": "..."} or {"error": [...]}). `warnings`, inside "errors" (Coupa's current body) or
+// beside it, holds no error: a check must not pass on a message found there. ok is false when the body is not one.
 func errorMessages(v any) ([]string, bool) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, false
 	}
 	var out []string
+	// Coupa's published XML puts each CDATA message on a line of its own inside <error>: the newlines around it
+	// are layout, not message.
 	add := func(x any) {
 		switch y := x.(type) {
 		case string:
-			out = append(out, y)
+			out = append(out, strings.TrimSpace(y))
 		case []any:
 			for _, s := range y {
 				if str, ok := s.(string); ok {
-					out = append(out, str)
+					out = append(out, strings.TrimSpace(str))
 				}
 			}
 		}
@@ -233,7 +237,9 @@ func errorMessages(v any) ([]string, bool) {
 	switch errs := m["errors"].(type) {
 	case map[string]any:
 		for _, k := range sortedKeys(errs) {
-			add(errs[k])
+			if k != "warnings" {
+				add(errs[k])
+			}
 		}
 	case []any:
 		add(errs)

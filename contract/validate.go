@@ -117,9 +117,11 @@ func (v *validator) route(router routers.Router, ex *exchange) (*routers.Route, 
 	if ex.url == nil {
 		return nil, nil, nil
 	}
-	p := ex.url.Path
+	// The escaped path, as sent: a query string escaped into the path (/api/users/5%3Ffields=...) is part of the id
+	// segment, not a query of its own.
+	p := ex.url.EscapedPath()
 	if ex.url.Host == v.base.Host {
-		p = strings.TrimPrefix(p, strings.TrimRight(v.base.Path, "/"))
+		p = strings.TrimPrefix(p, strings.TrimRight(v.base.EscapedPath(), "/"))
 	}
 	req, err := http.NewRequest(ex.method, "http://spec.invalid"+p+"?"+ex.url.RawQuery, nil)
 	if err != nil {

@@ -50,6 +50,8 @@ type Options struct {
 	ValidationStatus int
 	// CreateStatus is the status of a successful create: 0 means 201 (some Coupa pages say 200).
 	CreateStatus int
+	// ErrorWarnings places `"warnings": null` in JSON error bodies: "" means WarningsInside, Coupa's body.
+	ErrorWarnings ErrorWarnings
 	// RejectOverLimit answers limit > 50 with 400 instead of clamping it to 50.
 	RejectOverLimit bool
 	// StrictFields answers an unknown or never-returned name in `fields` with 400; by default it is ignored.
@@ -141,6 +143,9 @@ func New(opts Options) (*Fake, error) {
 	case http.StatusOK, http.StatusCreated:
 	default:
 		return nil, fmt.Errorf("fake: create status %d: use 200 or 201", opts.CreateStatus)
+	}
+	if f.opts.ErrorWarnings, err = ParseErrorWarnings(string(opts.ErrorWarnings)); err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
 	}
 	authCfg := opts.Auth
 	if len(authCfg.Clients) == 0 && len(authCfg.APIKeys) == 0 {

@@ -43,11 +43,16 @@ func (f *Fake) renderAndSend(w http.ResponseWriter, r *http.Request, status int,
 	}
 }
 
-// userID reads the id of /api/users/{id}. Rails answers 404 for an id that is not a number, as for a missing one.
+// userID finds the user of /api/users/{id}, its id read from the leading digits as Rails reads it (railsID); the
+// rest of the segment, an escaped query string included, is ignored, as Rails ignores it. An id with no leading
+// digits is 404, as a missing one is. The route matches the escaped path, so the segment is unescaped here.
 func (f *Fake) userID(ctx context.Context, r *http.Request) (*store.Record, *apiError) {
 	raw := mux.Vars(r)["id"]
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
+	if s, err := url.PathUnescape(raw); err == nil {
+		raw = s
+	}
+	id, ok := railsID(raw)
+	if !ok {
 		return nil, notFound(raw)
 	}
 	u, ok, err := f.users.Get(ctx, id)

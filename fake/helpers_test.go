@@ -83,8 +83,15 @@ func (r response) errors(t testing.TB) []string {
 		t.Fatalf("not a Coupa error body: %s", r.body)
 	}
 	var out []string
-	for _, v := range errs {
-		for _, msg := range v.([]any) {
+	for k, v := range errs {
+		if k == "warnings" {
+			continue // Coupa's `"warnings": null` sits beside the resources' messages
+		}
+		msgs, ok := v.([]any)
+		if !ok {
+			t.Fatalf("errors.%s is not a list of messages: %s", k, r.body)
+		}
+		for _, msg := range msgs {
 			out = append(out, msg.(string))
 		}
 	}

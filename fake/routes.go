@@ -16,7 +16,9 @@ import (
 
 // routes wires the Coupa API, the token endpoint, the spec, the health check and the admin surface.
 func (f *Fake) routes() http.Handler {
-	m := mux.NewRouter()
+	// Match the path as sent, escapes and all, as Rails routes do: an escaped "?" or "/" inside the id segment
+	// (/api/users/5%3Ffields=...) stays in the segment, and userID reads the id from it.
+	m := mux.NewRouter().UseEncodedPath()
 	m.NotFoundHandler = http.HandlerFunc(f.notRouted)
 	m.MethodNotAllowedHandler = http.HandlerFunc(f.notRouted)
 
@@ -134,7 +136,7 @@ func (f *Fake) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
 		w.Header()[k] = v
 	}
 	ft := f.responseFormat(r)
-	f.send(w, r, ft, e.status, errorBody(ft, e))
+	f.send(w, r, ft, e.status, errorBody(ft, f.opts.ErrorWarnings, e))
 }
 
 // send writes a body with its content type.

@@ -20,8 +20,8 @@ func TestCreateDefaults(t *testing.T) {
 	u := r.object(t)
 	checks := map[string]any{
 		"active": true, "authentication-method": "coupa_credentials", "account-security-type": 0.0,
-		"api-user": false, "purchasing-user": false, "fullname": "Ada Lovelace", "mention-name": "AdaLovelace",
-		"employee-payment-channel": "ERP",
+		"business-group-security-type": 0.0, "api-user": false, "purchasing-user": false, "fullname": "Ada Lovelace",
+		"mention-name": "AdaLovelace", "employee-payment-channel": "ERP",
 	}
 	for k, want := range checks {
 		if u[k] != want {

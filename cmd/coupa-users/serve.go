@@ -31,7 +31,7 @@ type serveFlags struct {
 	addr, fixtures, fixturesMode, state, authMode        string
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
-	rolesUpdate                                          string
+	rolesUpdate, errorWarnings                           string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -61,6 +61,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&fl.validationStatus, "validation-status", 400, "status of a failed validation: 400 (Coupa's docs) or 422")
 	fs.IntVar(&fl.createStatus, "create-status", 201, "status of a successful create: 201 or 200")
 	fs.IntVar(&fl.scopeStatus, "scope-status", 403, "status when a token lacks the scope: 403 or 401")
+	fs.StringVar(&fl.errorWarnings, "error-warnings", string(fake.WarningsInside),
+		`where JSON error bodies put "warnings": null: inside "errors" (as Coupa), outside it, or omit it (older Coupa)`)
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
 	fs.BoolVar(&fl.strictFields, "strict-fields", false, "an unknown name in fields= is an error (by default it is ignored)")
@@ -111,6 +113,11 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	default:
 		return opts, fmt.Errorf("--limit-over-max must be clamp or reject, not %q", fl.limitOverMax)
 	}
+	ew, err := fake.ParseErrorWarnings(fl.errorWarnings)
+	if err != nil {
+		return opts, fmt.Errorf("--error-warnings must be inside, outside or omit, not %q", fl.errorWarnings)
+	}
+	opts.ErrorWarnings = ew
 	loc, err := time.LoadLocation(fl.timezone)
 	if err != nil {
 		return opts, fmt.Errorf("--timezone: %w", err)

@@ -35,7 +35,8 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--users", "5", "--fixtures", fixturesFile,
-			"--client-id", "my-client", "--client-secret", "my-secret", "--api-key", "abcdefghijabcdefghijabcdefghijabcdefghij"}, &out, &errOut)
+			"--client-id", "my-client", "--client-secret", "my-secret", "--api-key", "abcdefghijabcdefghijabcdefghijabcdefghij",
+			"--error-warnings", "omit"}, &out, &errOut)
 	}()
 	base := regexp.MustCompile(`Base URL:\s+(http://\S+)`)
 	var url string
@@ -72,6 +73,19 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body.String(), `"login":"fixture.user"`) {
 		t.Errorf("fixture user: %d %s", resp.StatusCode, body.String())
 	}
+	// --error-warnings omit reaches the error bodies: older Coupa's form, without "warnings".
+	req, _ = http.NewRequest(http.MethodGet, url+"/api/users/999999", nil)
+	req.Header.Set("X-COUPA-API-KEY", "abcdefghijabcdefghijabcdefghijabcdefghij")
+	req.Header.Set("Accept", "application/json")
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	body.Reset()
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if want := `{"errors":{"user":["Couldn't find User with 'id'=999999"]}}`; resp.StatusCode != 404 || body.String() != want {
+		t.Errorf("unknown id with --error-warnings omit: %d %s, want 404 %s", resp.StatusCode, body.String(), want)
+	}
 	cancel()
 	select {
 	case code := <-done:
@@ -87,6 +101,7 @@ func TestServeRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--auth", "maybe"},
 		{"serve", "--limit-over-max", "sometimes"},
+		{"serve", "--error-warnings", "beside"},
 		{"serve", "--client-id", "only-id"},
 		{"serve", "--timezone", "Mars/Olympus"},
 		{"serve", "--fixtures", "/no/such/file.json"},

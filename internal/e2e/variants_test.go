@@ -423,6 +423,22 @@ func variants() []variant {
 			},
 			catch: []string{"writing/no-delete"},
 		},
+		{
+			name: "strict-ids", broken: "an id that is not all digits is 404 (Rails reads the leading digits)",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
+				digits := regexp.MustCompile(`^/api/users/\d+(\.(json|xml))?$`)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if strings.HasPrefix(r.URL.EscapedPath(), "/api/users/") && !digits.MatchString(r.URL.EscapedPath()) {
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(http.StatusNotFound)
+						w.Write([]byte(`{"errors":{"user":["Couldn't find User"],"warnings":null}}`))
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			catch: []string{"reading/show/escaped-query"},
+		},
 	}
 }
 

@@ -17,8 +17,8 @@ import (
 )
 
 // newTemplate builds what Coupa fills in on create where the request is silent: active, coupa_credentials,
-// security type 0, every flag false, ERP payment, the User role and the instance's reporting currency. It is worked
-// out once and cloned for each new record.
+// account and business group security types 0, every flag false, ERP payment, the User role and the instance's
+// reporting currency. It is worked out once and cloned for each new record.
 func (s *Service) newTemplate() *store.Record {
 	r := s.layout.New()
 	for _, e := range s.layout.Elements {
@@ -37,8 +37,12 @@ func (s *Service) newTemplate() *store.Record {
 	}
 	set("authentication-method", "coupa_credentials")
 	set("employee-payment-channel", "ERP")
-	if sl, ok := s.layout.Slot("account-security-type"); ok {
-		r.SetInteger(sl, 0)
+	// The R39 Swagger declares both security types as integers (0 or 1), never null, and Coupa's samples carry a
+	// value: a new user gets 0 for each, API users and generated users included.
+	for _, name := range []string{"account-security-type", "business-group-security-type"} {
+		if sl, ok := s.layout.Slot(name); ok {
+			r.SetInteger(sl, 0)
+		}
 	}
 	if sl, ok := s.layout.Slot("default-currency"); ok {
 		r.SetRef(sl, s.catalog.DefaultCurrency.ID)
@@ -139,8 +143,11 @@ func (s *Service) mentionName(ctx context.Context, r *store.Record) (string, err
 	return "", fmt.Errorf("users: no free mention name for %q", base)
 }
 
-// refused is the error of a write with problems, in the model's order (the spec's element order), as Rails lists
-// a record's errors.
+// refused is the error of a write with problems, in the model's order, as Rails lists a record's errors: the
+// spec's element order, which is Coupa's model order (spec/elements.yaml, "order"). Coupa's samples agree where
+// they show more than one message: "Login has already been taken" before "Email has already been taken" (the 2016
+// "User Create with Errors" sample), "First Name can't be blank" before "Last Name can't be blank" (the body
+// baton-coupa quotes). A problem of the request as a whole comes first.
 func (s *Service) refused(ps []problem.Problem) error {
 	index := func(p problem.Problem) int {
 		if sl, ok := s.layout.Slot(p.Element); ok {

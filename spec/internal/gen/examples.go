@@ -60,6 +60,7 @@ var exampleValues = map[string]any{
 	"authentication-method":            "saml",
 	"sso-identifier":                   "jane.doe@example.com",
 	"account-security-type":            0,
+	"business-group-security-type":     0,
 	"default-locale":                   "en",
 	"employee-payment-channel":         "ERP",
 	"seniority-level":                  "Manager",
@@ -85,12 +86,16 @@ var exampleValues = map[string]any{
 	"work-confirmation-approval-limit": null,
 }
 
+// exampleCreate is a create that succeeds against a fake started with its defaults (fake/example_spec_test.go
+// proves it): every reference names something the default fake holds. The manager is named by id, user 7 (the
+// example user's manager): ids 1 to 3 are the default clients' API users and 4 to 103 the generated users whatever
+// the seed, while generated logins change with it.
 var exampleCreate = o(
 	"login", "jane.doe",
 	"email", "jane.doe@example.com",
 	"firstname", "Jane",
 	"lastname", "Doe",
-	"manager", o("login", "sam.lee"),
+	"manager", o("id", 7),
 	"roles", []any{o("name", "Buyer"), o("id", 3)},
 	"default-currency", o("code", "EUR"),
 	"department", o("name", "Sales"),

@@ -152,7 +152,11 @@ func paramRef(name string) obj    { return o("$ref", "#/components/parameters/"+
 
 func (g *generator) paths() obj {
 	projection := []any{paramRef("fields"), paramRef("return_object")}
-	idParam := o("name", "id", "in", "path", "required", true, "description", "The user's Coupa id",
+	idParam := o("name", "id", "in", "path", "required", true,
+		"description", "The user's Coupa id. Coupa, a Rails application, casts it from its leading digits and "+
+			"ignores the rest of the segment: `/api/users/5abc` and `/api/users/5%3Ffields=...` (a query string "+
+			"escaped into the path) are user 5, the escaped query unused; an id without leading digits is 404. "+
+			"A `.json` or `.xml` suffix selects the format.",
 		"schema", o("type", "integer", "minimum", 1))
 	return o(
 		"/api/users", o(
@@ -181,7 +185,8 @@ func (g *generator) paths() obj {
 				"tags", []any{"Users"},
 				"summary", "Create a user",
 				"description", "Creates a user. The server fills `active`, `authentication-method`, `fullname`, "+
-					"`mention-name`, the `User` role and the instance's default currency where the request leaves them out.",
+					"`mention-name`, `account-security-type` and `business-group-security-type` (0), the `User` role "+
+					"and the instance's default currency where the request leaves them out.",
 				"operationId", "createUser",
 				"security", security(ScopeWrite),
 				"parameters", projection,
@@ -364,17 +369,28 @@ func (g *generator) schemas() (obj, error) {
 		s = s.with(ob.Name, out)
 		s = s.with(ob.Name+"Input", g.objectInputSchema(ob))
 	}
+	// Where `warnings` sits varies: inside `errors` in Coupa's current bodies (baton-coupa's request.go quotes one),
+	// beside it in the fake's old body (--error-warnings outside), absent in Coupa's older samples. The schema
+	// takes all three, so that neither the suite nor a validating proxy calls a real Coupa body wrong.
 	s = s.with("Errors", o(
 		"type", "object",
-		"description", "Coupa's error body (JSON). Older responses omit `warnings`.",
+		"description", "Coupa's error body (JSON): the messages by resource, in the model's validation order. "+
+			"`warnings` (null in every published body) sits inside `errors` in current responses; older ones omit "+
+			"it, and clients written against earlier fakes may expect it beside `errors`.",
 		"required", []any{"errors"},
 		"properties", o(
-			"errors", o("type", "object", "description", "Messages by resource, e.g. `user`.",
+			"errors", o("type", "object", "description", "Messages by resource, e.g. `user`; and `warnings`.",
+				"properties", o("warnings", ref("ErrorWarnings")),
 				"additionalProperties", o("type", "array", "items", o("type", "string"))),
-			"warnings", o("type", "object", "nullable", true,
-				"additionalProperties", o("type", "array", "items", o("type", "string"))),
+			"warnings", ref("ErrorWarnings"),
 		),
-		"example", o("errors", o("user", []any{"Login has already been taken", "Email has already been taken"}), "warnings", null),
+		"example", o("errors", o("user", []any{"Login has already been taken", "Email has already been taken"}, "warnings", null)),
+	))
+	s = s.with("ErrorWarnings", o(
+		"type", "object",
+		"nullable", true,
+		"description", "Coupa's warnings: null in every published body; a non-null form is not documented.",
+		"additionalProperties", o("type", "array", "items", o("type", "string")),
 	))
 	s = s.with("ErrorsXML", o(
 		"type", "object",
