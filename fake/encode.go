@@ -18,7 +18,8 @@ type encoder interface {
 	str(name, v string)
 	// typed writes a leaf whose XML carries a type attribute; JSON quotes it unless it is a number or a boolean.
 	typed(name, xmlType, v string)
-	null(name, xmlType string)
+	// null writes a nil leaf: JSON null; XML <x nil="true"/>, without a type, as Coupa's samples have it.
+	null(name string)
 	bytes() []byte
 }
 
@@ -69,7 +70,7 @@ func (e *jsonEncoder) closeList() {
 }
 
 func (e *jsonEncoder) str(name, v string)  { e.key(name); e.b = jsonstr.Append(e.b, v) }
-func (e *jsonEncoder) null(name, _ string) { e.key(name); e.b = append(e.b, "null"...) }
+func (e *jsonEncoder) null(name string)    { e.key(name); e.b = append(e.b, "null"...) }
 func (e *jsonEncoder) bytes() []byte       { return e.b }
 
 // raw writes an already encoded JSON value.
@@ -181,7 +182,7 @@ func (e *xmlEncoder) leaf(name, xmlType, v string, null bool) {
 
 func (e *xmlEncoder) str(name, v string)            { e.leaf(name, "", v, false) }
 func (e *xmlEncoder) typed(name, xmlType, v string) { e.leaf(name, xmlType, v, false) }
-func (e *xmlEncoder) null(name, xmlType string)     { e.leaf(name, xmlType, "", true) }
+func (e *xmlEncoder) null(name string)               { e.leaf(name, "", "", true) }
 func (e *xmlEncoder) bytes() []byte                 { return e.b }
 
 // appendXMLText escapes text content; characters XML 1.0 cannot carry become U+FFFD.

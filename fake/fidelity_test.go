@@ -153,3 +153,47 @@ func TestR39WritableElements(t *testing.T) {
 		t.Errorf("invoicing-user %v, business-function %v", u["invoicing-user"], u["business-function"])
 	}
 }
+
+// TestXMLShapes: Rails names list items after the list, in the singular (<content-groups><content-group>, Coupa's
+// 2016 show sample), writes a nil leaf as <x nil="true"/> without a type, and keys come in Coupa's model order
+// (id, created-at, updated-at, login, email, ... as the 2024 user of the Delegates API page has them).
+func TestXMLShapes(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	wantStatus(t, sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{
+		"content-groups": []any{map[string]any{"name": "North America"}}, "middlename": nil,
+		"roles":          []any{map[string]any{"name": "Buyer"}}}), 200)
+	r := call(t, s, http.MethodGet, "/api/users/5", "", header{"Accept", "application/xml"})
+	wantStatus(t, r, http.StatusOK)
+	body := string(r.body)
+	for _, want := range []string{
+		"<content-groups type=\"array\">\n    <content-group>\n",
+		"<roles type=\"array\">\n    <role>\n",
+		"<middlename nil=\"true\"/>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("XML lacks %q:\n%.2000s", want, body)
+		}
+	}
+	if strings.Contains(body, "<business-group>") {
+		t.Error("list items named after their type, not the list")
+	}
+	order := []string{"<id ", "<created-at ", "<updated-at ", "<login>", "<email>", "<purchasing-user ", "<roles ",
+		"<manager", "<created-by>", "<updated-by>"}
+	last := -1
+	for _, tag := range order {
+		i := strings.Index(body, "\n  "+tag)
+		if i < 0 || i < last {
+			t.Errorf("%s at %d, after %d: keys out of Coupa's model order", tag, i, last)
+		}
+		last = i
+	}
+	js := string(getJSON(t, s, "/api/users/5").body)
+	last = -1
+	for _, key := range []string{`"id":`, `"created-at":`, `"updated-at":`, `"login":`, `"email":`, `"roles":`, `"updated-by":`} {
+		i := strings.Index(js, key)
+		if i < 0 || i < last {
+			t.Errorf("JSON: %s at %d, after %d: keys out of Coupa's model order", key, i, last)
+		}
+		last = i
+	}
+}

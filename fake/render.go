@@ -103,7 +103,7 @@ func (rd *renderer) render(ctx context.Context, enc encoder, name string, r *sto
 func (rd *renderer) element(ctx context.Context, enc encoder, r *store.Record, p placed, shallow bool, sub *query.Projection) {
 	e, s := p.el, p.slot
 	if e.List {
-		enc.openList(e.Name, rd.layout.Object(e.Object).XMLName)
+		enc.openList(e.Name, e.XMLItem)
 		for _, id := range r.ListIDs(s) {
 			rd.object(ctx, enc, "", e.Object, id, shallow, sub)
 		}
@@ -111,11 +111,7 @@ func (rd *renderer) element(ctx context.Context, enc encoder, r *store.Record, p
 		return
 	}
 	if r.IsNull(s) {
-		if e.Kind == spec.KindObject {
-			enc.null(e.Name, "")
-		} else {
-			enc.null(e.Name, e.XMLType)
-		}
+		enc.null(e.Name)
 		return
 	}
 	switch {
@@ -139,7 +135,7 @@ func (rd *renderer) object(ctx context.Context, enc encoder, name, object string
 	if object == spec.UserRef {
 		u, ok, err := rd.store.Get(ctx, id)
 		if err != nil || !ok {
-			enc.null(name, "")
+			enc.null(name)
 			return
 		}
 		enc.open(name)
@@ -154,7 +150,7 @@ func (rd *renderer) object(ctx context.Context, enc encoder, name, object string
 	}
 	entry := rd.catalog.Get(object, id)
 	if entry == nil {
-		enc.null(name, "")
+		enc.null(name)
 		return
 	}
 	if je, ok := enc.(*jsonEncoder); ok && sub == nil {
@@ -199,7 +195,7 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 	xmlType := f.Kind.XMLType()
 	switch v := v.(type) {
 	case nil:
-		enc.null(f.Name, xmlType)
+		enc.null(f.Name)
 	case string:
 		if xmlType != "" {
 			enc.typed(f.Name, xmlType, v)
@@ -224,10 +220,10 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 			}
 			rd.fields(enc, f.Name, nested, v, false, nil)
 		} else {
-			enc.null(f.Name, "")
+			enc.null(f.Name)
 		}
 	default:
-		enc.null(f.Name, xmlType)
+		enc.null(f.Name)
 	}
 }
 

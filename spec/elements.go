@@ -66,6 +66,7 @@ type Element struct {
 	Object      string     // for KindObject: the associated object's schema name ("Role")
 	XMLType     string     // the Rails type attribute of the leaf ("symbol" for authentication-method)
 	YesNo       bool       // a boolean that also takes "yes" and "no" on input, as its table row allows
+	XMLItem     string     // for lists: the XML name of an item, the list's name in the singular ("content-group")
 	Operators   []Operator // filter operators besides the exact match; nil where it cannot be filtered
 	// Schema is the element's schema as returned, or as sent for input-only elements.
 	Schema *openapi3.Schema
@@ -153,6 +154,9 @@ func (s *Spec) buildViews() error {
 		}
 		e.XMLType, _ = v.Extensions["x-coupa-xml-type"].(string)
 		e.YesNo, _ = v.Extensions["x-coupa-yes-no"].(bool)
+		if e.List && v.Items.Value.XML != nil {
+			e.XMLItem = v.Items.Value.XML.Name
+		}
 		if e.XMLType == "" {
 			e.XMLType = e.Kind.XMLType()
 		}
@@ -189,6 +193,9 @@ func (s *Spec) buildViews() error {
 	for _, e := range s.Elements {
 		if e.Kind == KindObject && s.Objects[e.Object] == nil {
 			return fmt.Errorf("element %s refers to %s, which is not an associated object", e.Name, e.Object)
+		}
+		if e.List && e.XMLItem == "" { // a document that does not name the items: the object's name
+			e.XMLItem = s.Objects[e.Object].XMLName
 		}
 	}
 	for attr, ops := range filters {
@@ -250,6 +257,8 @@ func describe(where string, v *openapi3.Schema, kind *Kind, maxLength *int, obje
 		*kind, *object = KindObject, refName(v.AllOf[0].Ref)
 	case v.Type.Is("array") && v.Items != nil && v.Items.Ref != "":
 		*kind, *object, *list = KindObject, refName(v.Items.Ref), true
+	case v.Type.Is("array") && v.Items != nil && len(v.Items.Value.AllOf) == 1 && v.Items.Value.AllOf[0].Ref != "":
+		*kind, *object, *list = KindObject, refName(v.Items.Value.AllOf[0].Ref), true
 	case v.Type.Is("string") && v.Format == "date-time":
 		*kind = KindDateTime
 	case v.Type.Is("string") && v.Extensions["x-coupa-xml-type"] == "decimal":

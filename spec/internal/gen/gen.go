@@ -511,7 +511,10 @@ func elementSchema(e table.Element, input bool) obj {
 		if input {
 			target += "Input"
 		}
-		s = o("type", "array", "items", ref(target), "xml", o("wrapped", true))
+		// Rails names a list's items after the list, in the singular (<content-groups><content-group>, as in
+		// Coupa's 2016 show sample), not after the items' type.
+		s = o("type", "array", "items", o("allOf", []any{ref(target)}, "xml", o("name", singular(e.Key))),
+			"xml", o("wrapped", true))
 	case e.Type == table.TypeObject:
 		target := e.Object
 		if input {
@@ -722,4 +725,22 @@ func (g *generator) filters() obj {
 		}
 	}
 	return f
+}
+
+// singular is a list's name in the singular, as Rails' inflector makes it for the common English endings:
+// roles → role, inventory-organizations → inventory-organization, allowed-invoice-inboxes → allowed-invoice-inbox.
+// Names that do not end in a plural (can-expense-for) stay as they are.
+func singular(name string) string {
+	switch {
+	case strings.HasSuffix(name, "ies"):
+		return strings.TrimSuffix(name, "ies") + "y"
+	case strings.HasSuffix(name, "xes"), strings.HasSuffix(name, "ches"), strings.HasSuffix(name, "shes"),
+		strings.HasSuffix(name, "sses"):
+		return strings.TrimSuffix(name, "es")
+	case strings.HasSuffix(name, "ss"):
+		return name
+	case strings.HasSuffix(name, "s"):
+		return strings.TrimSuffix(name, "s")
+	}
+	return name
 }
