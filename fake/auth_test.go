@@ -102,3 +102,51 @@ func TestUnauthenticated(t *testing.T) {
 	open := newServer(t, fake.Options{NoAuth: true})
 	wantStatus(t, call(t, open, http.MethodGet, "/api/users/5", "", header{"Authorization", ""}), http.StatusOK)
 }
+
+// Real clients ask for scopes beyond the Users API's two: they get tokens, and the users endpoints still require
+// core.user.read and core.user.write, in JSON and in XML.
+func TestRealClientScopes(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 5, Auth: auth.Config{Clients: []auth.Client{
+		{ID: auth.DefaultClientID, Secret: auth.DefaultClientSecret},
+		{ID: "other", Secret: "s", Scopes: []string{"core.common.read", "core.user_group.read"}},
+	}}})
+	baton := "core.business_entity.read core.common.read core.user_group.read core.user.read email login openid profile"
+	grant := func(id, secret, scope string) string {
+		t.Helper()
+		status, body := token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, id, secret)
+		if status != 200 {
+			t.Fatalf("token for %q: %d %v", scope, status, body)
+		}
+		return body["access_token"].(string)
+	}
+	xmlAccept, jsonAccept := header{"Accept", "application/xml"}, header{"Accept", "application/json"}
+	body := `{"login":"scopes","email":"scopes@example.com","firstname":"S","lastname":"C"}`
+
+	read := header{"Authorization", "Bearer " + grant(auth.DefaultClientID, auth.DefaultClientSecret, baton)}
+	for _, accept := range []header{jsonAccept, xmlAccept} {
+		wantStatus(t, call(t, s, http.MethodGet, "/api/users/1", "", read, accept), http.StatusOK)
+		r := call(t, s, http.MethodPost, "/api/users", body, read, accept, header{"Content-Type", "application/json"})
+		wantStatus(t, r, http.StatusForbidden)
+		if !strings.Contains(r.header.Get("WWW-Authenticate"), `scope="core.user.write"`) {
+			t.Errorf("%s: challenge %q", accept.v, r.header.Get("WWW-Authenticate"))
+		}
+	}
+	// A client holding no users scope gets a token for what it holds, and nothing of /api/users.
+	none := header{"Authorization", "Bearer " + grant("other", "s", "core.common.read")}
+	r := call(t, s, http.MethodGet, "/api/users", "", none, jsonAccept)
+	wantStatus(t, r, http.StatusForbidden)
+	if len(r.errors(t)) == 0 {
+		t.Errorf("403 without Coupa's error body: %s", r.body)
+	}
+	r = call(t, s, http.MethodGet, "/api/users", "", none, xmlAccept)
+	wantStatus(t, r, http.StatusForbidden)
+	if !strings.Contains(string(r.body), "<errors>") {
+		t.Errorf("XML 403 without Coupa's error body: %s", r.body)
+	}
+	// Asking for a users scope it was not granted, or one that does not exist: invalid_scope.
+	for _, scope := range []string{"core.user.read", "core.ct-unknown.read"} {
+		if status, b := token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, "other", "s"); status != 400 || b["error"] != "invalid_scope" {
+			t.Errorf("%s: %d %v", scope, status, b)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // --timezone works in minimal images without a zoneinfo database
@@ -17,6 +18,7 @@ import (
 	"github.com/coupa-kit/coupa-users/fake"
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -38,8 +40,8 @@ type serveFlags struct {
 	tokenTTL                                             time.Duration
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var fl serveFlags
+// flagSet defines serve's flags on fl, so that tests can parse flags into options as the command does.
+func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&fl.addr, "addr", envOr("COUPA_USERS_ADDR", "127.0.0.1:8080"), "listen address (env COUPA_USERS_ADDR)")
 	fs.IntVar(&fl.users, "users", 100, "number of generated users")
@@ -48,9 +50,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.fixturesMode, "fixtures-mode", "add", "add the fixtures to the generated users, or replace them")
 	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts (env COUPA_USERS_STATE)")
 	fs.StringVar(&fl.authMode, "auth", "on", "on, or off to serve every request without credentials")
-	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding both scopes (env COUPA_USERS_CLIENT_ID)")
+	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding every scope (env COUPA_USERS_CLIENT_ID)")
 	fs.StringVar(&fl.clientSecret, "client-secret", envOr("COUPA_USERS_CLIENT_SECRET", ""), "its secret (env COUPA_USERS_CLIENT_SECRET)")
-	fs.StringVar(&fl.clients, "clients", envOr("COUPA_USERS_CLIENTS", ""), "more clients: id:secret[:scope+scope],... (env COUPA_USERS_CLIENTS)")
+	fs.StringVar(&fl.clients, "clients", envOr("COUPA_USERS_CLIENTS", ""), "more clients: id:secret[:scope+scope],... any of Coupa's scopes; none named: all (env COUPA_USERS_CLIENTS)")
 	fs.StringVar(&fl.apiKey, "api-key", envOr("COUPA_USERS_API_KEY", ""), "legacy X-COUPA-API-KEY value (env COUPA_USERS_API_KEY)")
 	fs.StringVar(&fl.authConfig, "auth-config", envOr("COUPA_USERS_AUTH_CONFIG", ""), "JSON file of clients, API keys and token TTL (env COUPA_USERS_AUTH_CONFIG)")
 	fs.DurationVar(&fl.tokenTTL, "token-ttl", 0, "access token lifetime (default 24h)")
@@ -63,6 +65,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
+	return fs
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var fl serveFlags
+	fs := fl.flagSet()
 	if done, code := parseFlags(fs, args, stderr); done {
 		return code
 	}
@@ -145,8 +153,8 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 		return cfg, errors.New("--client-id and --client-secret go together")
 	}
 	if fl.clientID != "" {
-		cfg.Clients = append(cfg.Clients, auth.Client{ID: fl.clientID, Secret: fl.clientSecret,
-			Scopes: []string{auth.ScopeRead, auth.ScopeWrite}})
+		// No Scopes: every known scope, as the default full-access client.
+		cfg.Clients = append(cfg.Clients, auth.Client{ID: fl.clientID, Secret: fl.clientSecret})
 	}
 	if fl.clients != "" {
 		more, err := auth.ParseClients(fl.clients)
@@ -214,11 +222,7 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {
-		scopes := strings.Join(c.Scopes, " ")
-		if scopes == "" {
-			scopes = auth.ScopeRead + " " + auth.ScopeWrite
-		}
-		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, scopes)
+		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, describeScopes(c.Scopes, cfg.KnownScopes))
 	}
 	for _, k := range cfg.APIKeys {
 		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", k.Key)
@@ -228,4 +232,28 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s/oauth2/token\n", c.ID, c.Secret, base)
 	}
 	io.WriteString(w, b.String())
+}
+
+// describeScopes says in a line what a client holds: Coupa's catalogue has about 150 scopes, too many to list in a
+// banner, so a client holding all of them, or all but a few, is described by what it lacks.
+func describeScopes(held, known []string) string {
+	if len(known) == 0 {
+		known = spec.Scopes()
+	}
+	if len(held) == 0 {
+		held = known
+	}
+	var missing []string
+	for _, s := range known {
+		if !slices.Contains(held, s) {
+			missing = append(missing, s)
+		}
+	}
+	switch {
+	case len(missing) == 0 && len(known) > 5:
+		return fmt.Sprintf("all %d", len(known))
+	case len(missing) > 0 && len(missing) <= 3 && len(held) > 5:
+		return fmt.Sprintf("all %d but %s", len(known), strings.Join(missing, " "))
+	}
+	return strings.Join(held, " ")
 }

@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // syncBuffer lets the test read what serve prints while serve still runs.
@@ -95,6 +101,77 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		}
+	}
+}
+
+// serveOptions parses serve's flags into the fake's options, as the command does, and builds the fake.
+func serveOptions(t *testing.T, args ...string) (*fake.Fake, error) {
+	t.Helper()
+	var fl serveFlags
+	fs := fl.flagSet()
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(append([]string{"--users", "1"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	opts, err := fl.options(io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fake.New(opts)
+	if err == nil {
+		t.Cleanup(func() { f.Close() })
+	}
+	return f, err
+}
+
+func TestServeGrantsCatalogueScopes(t *testing.T) {
+	baton := []string{"core.business_entity.read", "core.common.read", "core.user_group.read", "core.user.read", "email", "login", "openid", "profile"}
+	cfgFile := filepath.Join(t.TempDir(), "auth.json")
+	os.WriteFile(cfgFile, []byte(`{"clients":[{"id":"file","secret":"s","scopes":["core.user_group.write","core.user.read"]}]}`), 0o644)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		client string
+		ask    []string
+	}{
+		{"--clients", []string{"--clients", "baton:s:" + strings.Join(baton, "+")}, "baton", baton},
+		{"--auth-config", []string{"--auth-config", cfgFile}, "file", []string{"core.user_group.write"}},
+		{"--client-id holds all", []string{"--client-id", "mine", "--client-secret", "s"}, "mine", spec.Scopes()},
+		{"defaults", nil, "coupa-fake-reader", baton},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := serveOptions(t, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Auth().Issue(tc.client, tc.ask...); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if _, err := serveOptions(t, "--clients", "x:s:core.user.read+core.ct-unknown.read"); err == nil ||
+		!strings.Contains(err.Error(), `unknown scope "core.ct-unknown.read"`) || strings.Contains(err.Error(), "core.accounting.read") {
+		t.Errorf("unknown scope in --clients: %v", err)
+	}
+}
+
+func TestDescribeScopes(t *testing.T) {
+	all := spec.Scopes()
+	reader := slices.DeleteFunc(spec.Scopes(), func(s string) bool { return s == "core.user.write" })
+	n := strconv.Itoa(len(all))
+	for _, tc := range []struct {
+		held, known []string
+		want        string
+	}{
+		{nil, nil, "all " + n},
+		{all, nil, "all " + n},
+		{reader, nil, "all " + n + " but core.user.write"},
+		{[]string{"core.user.read", "openid"}, nil, "core.user.read openid"},
+		{nil, []string{"a.read", "b.write"}, "a.read b.write"},
+	} {
+		if got := describeScopes(tc.held, tc.known); got != tc.want {
+			t.Errorf("describeScopes(%d held, %v) = %q, want %q", len(tc.held), tc.known, got, tc.want)
 		}
 	}
 }

@@ -416,7 +416,7 @@ func TestChallengeSyntax(t *testing.T) {
 
 func TestPrincipalScopesAreCopies(t *testing.T) {
 	s, _ := newService(t, nil)
-	tok := mintToken(t, s, auth.DefaultReaderID, auth.DefaultReaderSecret).AccessToken
+	tok := mintToken(t, s, auth.DefaultReaderID, auth.DefaultReaderSecret, "scope", auth.ScopeRead).AccessToken
 	for i := 0; i < 2; i++ { // uncached, then cached
 		p, err := s.Authenticate(bearer(tok))
 		if err != nil {

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 func TestTokenFormClientAuth(t *testing.T) {
@@ -23,17 +25,18 @@ func TestTokenFormClientAuth(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
-	if tok.TokenType != "bearer" || tok.ExpiresIn != 86399 || tok.Scope != "core.user.read core.user.write" {
+	// No scope parameter: every scope the client holds, here Coupa's whole catalogue.
+	if tok.TokenType != "bearer" || tok.ExpiresIn != 86399 || tok.Scope != allScopes {
 		t.Errorf("token response %+v", tok)
 	}
 	// Field names and order as Coupa sends them.
 	if !strings.HasPrefix(w.Body.String(), `{"access_token":"`) ||
-		!strings.HasSuffix(w.Body.String(), `","token_type":"bearer","expires_in":86399,"scope":"core.user.read core.user.write"}`) {
+		!strings.HasSuffix(w.Body.String(), `","token_type":"bearer","expires_in":86399,"scope":"`+allScopes+`"}`) {
 		t.Errorf("body %s", w.Body)
 	}
 	c := claimsOf(t, tok.AccessToken)
 	if c["iss"] != auth.DefaultIssuer || c["sub"] != auth.DefaultClientID || c["aud"] != auth.DefaultAudience ||
-		c["scope"] != "core.user.read core.user.write" || c["jti"] == "" || c["jti"] == nil {
+		c["scope"] != allScopes || c["jti"] == "" || c["jti"] == nil {
 		t.Errorf("claims %v", c)
 	}
 	if c["iat"] != float64(epoch.Unix()) || c["exp"] != float64(epoch.Add(24*time.Hour).Unix()) {
@@ -109,14 +112,25 @@ func TestTokenScopes(t *testing.T) {
 		name, id, secret, scope string // scope "-" means absent
 		want                    string
 	}{
-		{"absent gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "-", "core.user.read core.user.write"},
-		{"empty gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "", "core.user.read core.user.write"},
+		{"absent gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "-", allScopes},
+		{"empty gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "", allScopes},
+		{"only spaces gives all held", auth.DefaultClientID, auth.DefaultClientSecret, "   ", allScopes},
 		{"subset read", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read", "core.user.read"},
 		{"subset write", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.write", "core.user.write"},
 		{"canonical order", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.write core.user.read", "core.user.read core.user.write"},
 		{"duplicates and spaces", auth.DefaultClientID, auth.DefaultClientSecret, "  core.user.read  core.user.read ", "core.user.read"},
-		{"reader default", auth.DefaultReaderID, auth.DefaultReaderSecret, "-", "core.user.read"},
+		{"reader default", auth.DefaultReaderID, auth.DefaultReaderSecret, "-", readerScopes},
 		{"reader read", auth.DefaultReaderID, auth.DefaultReaderSecret, "core.user.read", "core.user.read"},
+		{"not about users", auth.DefaultClientID, auth.DefaultClientSecret, "core.invoice.read", "core.invoice.read"},
+		{"oidc scopes only", auth.DefaultReaderID, auth.DefaultReaderSecret, "openid profile email login offline_access", "email login offline_access openid profile"},
+		// baton-coupa's read-only and read-write sets (its "email login" element joins to two names).
+		{"baton read-only", auth.DefaultReaderID, auth.DefaultReaderSecret,
+			"core.business_entity.read core.common.read core.user_group.read core.user.read email login openid profile",
+			"core.business_entity.read core.common.read core.user.read core.user_group.read email login openid profile"},
+		{"baton read-write", auth.DefaultClientID, auth.DefaultClientSecret,
+			"core.business_entity.read core.common.read core.user_group.read core.user.read email login openid profile core.user_group.write core.user.write",
+			"core.business_entity.read core.common.read core.user.read core.user.write core.user_group.read core.user_group.write email login openid profile"},
+		{"whole catalogue", auth.DefaultClientID, auth.DefaultClientSecret, allScopes, allScopes},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := clientForm(tc.id, tc.secret)
@@ -143,8 +157,10 @@ func TestTokenInvalidScope(t *testing.T) {
 	for _, tc := range []struct{ name, id, secret, scope string }{
 		{"reader asks write", auth.DefaultReaderID, auth.DefaultReaderSecret, "core.user.write"},
 		{"reader asks both", auth.DefaultReaderID, auth.DefaultReaderSecret, "core.user.read core.user.write"},
+		{"reader asks the catalogue", auth.DefaultReaderID, auth.DefaultReaderSecret, allScopes},
 		{"unknown scope", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.delete"},
-		{"known plus unknown", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read core.invoice.read"},
+		{"known plus unknown", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read core.invoice.ct-unknown"},
+		{"case differs", auth.DefaultClientID, auth.DefaultClientSecret, "Core.User.Read"},
 		{"comma separated", auth.DefaultClientID, auth.DefaultClientSecret, "core.user.read,core.user.write"},
 		{"quote in scope", auth.DefaultClientID, auth.DefaultClientSecret, `core"user`},
 	} {
@@ -290,7 +306,7 @@ func TestTokenTTL(t *testing.T) {
 func TestIssue(t *testing.T) {
 	s, _ := newService(t, nil)
 	tok, err := s.Issue(auth.DefaultReaderID)
-	if err != nil || tok.Scope != auth.ScopeRead || tok.ExpiresIn != 86399 || tok.TokenType != "bearer" {
+	if err != nil || tok.Scope != readerScopes || tok.ExpiresIn != 86399 || tok.TokenType != "bearer" {
 		t.Fatalf("Issue: %+v, %v", tok, err)
 	}
 	if _, err := s.Authenticate(bearer(tok.AccessToken)); err != nil {
@@ -304,5 +320,80 @@ func TestIssue(t *testing.T) {
 	}
 	if _, err := s.Issue(auth.DefaultReaderID, auth.ScopeWrite); err == nil || !strings.Contains(err.Error(), "invalid_scope") {
 		t.Errorf("Issue beyond held scopes: %v", err)
+	}
+}
+
+// A scope that exists but was not granted and a scope that does not exist are both invalid_scope (RFC 6749 §5.2),
+// and the description tells them apart.
+func TestTokenInvalidScopeSaysWhy(t *testing.T) {
+	s, _ := newService(t, func(c *auth.Config) {
+		c.Clients = append(c.Clients, auth.Client{ID: "narrow", Secret: "s", Scopes: []string{auth.ScopeRead, "core.common.read"}})
+	})
+	for _, tc := range []struct{ scope, want string }{
+		{"core.common.read core.user.write", `client 'narrow' is not granted scope 'core.user.write'`},
+		{"core.business_entity.read", `client 'narrow' is not granted scope 'core.business_entity.read'`},
+		{"core.user.read core.ct-unknown.read", `unknown scope 'core.ct-unknown.read'`},
+	} {
+		e := expectOAuthError(t, postToken(t, s, clientForm("narrow", "s", "scope", tc.scope)), http.StatusBadRequest, "invalid_scope")
+		if e.Description != tc.want {
+			t.Errorf("scope %q: error_description %q, want %q", tc.scope, e.Description, tc.want)
+		}
+	}
+	decodeToken(t, postToken(t, s, clientForm("narrow", "s", "scope", "core.common.read")))
+}
+
+// toolGuardScopes is what IBM tool_guard's Coupa client asks for in one token request: the catalogue but the four
+// spellings only Coupa's R34.3.0 table has.
+func toolGuardScopes() []string {
+	only := []string{"core.inventory.receiveing.read", "core.payables.expenses.write",
+		"core.sourcing_information_sites.read", "core.sourcing_information_sites.write"}
+	return slices.DeleteFunc(spec.Scopes(), func(s string) bool { return slices.Contains(only, s) })
+}
+
+// Real clients ask for many scopes in one request: the scope parameter of tool_guard's (148 names, about 4 KB) and
+// of the whole catalogue must get a token however the client encodes it and authenticates.
+func TestTokenLongScopeParameter(t *testing.T) {
+	s, _ := newService(t, nil)
+	tg := strings.Join(toolGuardScopes(), " ")
+	if n := len(strings.Fields(tg)); n != 148 {
+		t.Fatalf("tool_guard asks for 148 scopes, the list has %d", n)
+	}
+	// The body bound leaves room: the whole catalogue, percent-encoded at its longest (%20 for each space), is well
+	// under it.
+	worst := "grant_type=client_credentials&client_id=" + auth.DefaultClientID + "&client_secret=" + auth.DefaultClientSecret +
+		"&scope=" + strings.ReplaceAll(allScopes, " ", "%20")
+	if len(worst) > auth.MaxTokenRequestBytes/2 {
+		t.Errorf("a request for the whole catalogue is %d bytes, too close to the %d-byte bound", len(worst), auth.MaxTokenRequestBytes)
+	}
+	send := func(body string, mods ...func(*http.Request)) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for _, m := range mods {
+			m(r)
+		}
+		w := httptest.NewRecorder()
+		s.TokenHandler().ServeHTTP(w, r)
+		return w
+	}
+	for _, tc := range []struct {
+		name, body string
+		mods       []func(*http.Request)
+		want       string
+	}{
+		{"tool_guard, form, plus-encoded", clientForm(auth.DefaultClientID, auth.DefaultClientSecret, "scope", tg).Encode(), nil, tg},
+		{"tool_guard, basic, %20-encoded", "grant_type=client_credentials&scope=" + strings.ReplaceAll(tg, " ", "%20"),
+			[]func(*http.Request){basic(auth.DefaultClientID, auth.DefaultClientSecret)}, tg},
+		{"whole catalogue, %20-encoded", worst, nil, allScopes},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := decodeToken(t, send(tc.body, tc.mods...))
+			if tok.Scope != tc.want {
+				t.Errorf("granted %d scopes, want %d", len(strings.Fields(tok.Scope)), len(strings.Fields(tc.want)))
+			}
+			p, err := s.Authenticate(bearer(tok.AccessToken))
+			if err != nil || auth.Authorize(p, auth.ScopeRead) != nil || auth.Authorize(p, auth.ScopeWrite) != nil {
+				t.Fatalf("the long token does not authorize users: %+v %v", p.ClientID, err)
+			}
+		})
 	}
 }
