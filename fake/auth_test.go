@@ -14,7 +14,13 @@ import (
 
 func token(t *testing.T, s *fake.Server, form url.Values, basic ...string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/oauth2/token", strings.NewReader(form.Encode()))
+	return tokenAt(t, s, fake.TokenPath, form, basic...)
+}
+
+// tokenAt posts a token request to one of the token endpoint's paths.
+func tokenAt(t *testing.T, s *fake.Server, path string, form url.Values, basic ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if len(basic) == 2 {
 		req.SetBasicAuth(basic[0], basic[1])
@@ -147,6 +153,51 @@ func TestRealClientScopes(t *testing.T) {
 	for _, scope := range []string{"core.user.read", "core.ct-unknown.read"} {
 		if status, b := token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, "other", "s"); status != 400 || b["error"] != "invalid_scope" {
 			t.Errorf("%s: %d %v", scope, status, b)
+		}
+	}
+}
+
+// /oauth2/access_tokens (the tokenUrl of Coupa's R35–R39 Swagger) is the same endpoint as /oauth2/token.
+func TestTokenPathsBehaveAlike(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 3})
+	grant := url.Values{"grant_type": {"client_credentials"}}
+	with := func(kv ...string) url.Values {
+		f := url.Values{"grant_type": {"client_credentials"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		basic  []string
+		status int
+		code   string // the error, or "" for a token
+	}{
+		{"basic", grant, []string{auth.DefaultClientID, auth.DefaultClientSecret}, 200, ""},
+		{"form with scopes", with("client_id", auth.DefaultReaderID, "client_secret", auth.DefaultReaderSecret, "scope", "core.user.read openid"), nil, 200, ""},
+		{"not granted", with("scope", auth.ScopeWrite), []string{auth.DefaultReaderID, auth.DefaultReaderSecret}, 400, "invalid_scope"},
+		{"unknown scope", with("scope", "core.ct-unknown.read"), []string{auth.DefaultClientID, auth.DefaultClientSecret}, 400, "invalid_scope"},
+		{"grant type", with("grant_type", "password"), []string{auth.DefaultClientID, auth.DefaultClientSecret}, 400, "unsupported_grant_type"},
+	} {
+		for _, path := range []string{fake.TokenPath, fake.AccessTokensPath} {
+			status, body := tokenAt(t, s, path, tc.form, tc.basic...)
+			if status != tc.status || tc.code != "" && body["error"] != tc.code || tc.code == "" && body["access_token"] == nil {
+				t.Errorf("%s at %s: %d %v, want %d %q", tc.name, path, status, body, tc.status, tc.code)
+				continue
+			}
+			if tc.code == "" {
+				bearer := header{"Authorization", "Bearer " + body["access_token"].(string)}
+				wantStatus(t, call(t, s, http.MethodGet, "/api/users/1", "", bearer, header{"Accept", "application/json"}), 200)
+			}
+		}
+	}
+	for _, path := range []string{fake.TokenPath, fake.AccessTokensPath} {
+		r := call(t, s, http.MethodGet, path, "")
+		wantStatus(t, r, http.StatusMethodNotAllowed)
+		if r.header.Get("Allow") != http.MethodPost || r.object(t)["error"] != "invalid_request" {
+			t.Errorf("GET %s: %v %s", path, r.header, r.body)
 		}
 	}
 }

@@ -23,6 +23,14 @@ import (
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
+// The paths of the OAuth 2.0 token endpoint. Both behave the same.
+const (
+	// TokenPath is the token endpoint as Coupa's documentation names it.
+	TokenPath = "/oauth2/token"
+	// AccessTokensPath is the token endpoint as Coupa's R35–R39 Swagger names it (the client-credentials tokenUrl).
+	AccessTokensPath = "/oauth2/access_tokens"
+)
+
 // Options configure a Fake. The zero value is a usable fake with 100 generated users and the default credentials.
 type Options struct {
 	// Users is how many users to generate (on top of one API user per client); 0 means 100, a negative value none.

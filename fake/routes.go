@@ -20,7 +20,11 @@ func (f *Fake) routes() http.Handler {
 	m.NotFoundHandler = http.HandlerFunc(f.notRouted)
 	m.MethodNotAllowedHandler = http.HandlerFunc(f.notRouted)
 
-	m.Handle("/oauth2/token", f.auth.TokenHandler())
+	// Coupa's prose documentation names /oauth2/token; its R35–R39 Swagger names /oauth2/access_tokens as the
+	// client-credentials tokenUrl. Clients use either, so both answer, identically.
+	tokens := f.auth.TokenHandler()
+	m.Handle(TokenPath, tokens)
+	m.Handle(AccessTokensPath, tokens)
 	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/openapi.json", f.serveSpecJSON).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/healthz", f.health).Methods(http.MethodGet, http.MethodHead)

@@ -218,7 +218,7 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	fmt.Fprintf(&b, "  Base URL:   %s\n", base)
 	fmt.Fprintf(&b, "  Users API:  %s/api/users\n", base)
 	fmt.Fprintf(&b, "  OpenAPI:    %s/openapi.yaml (and /openapi.json)\n", base)
-	fmt.Fprintf(&b, "  Token URL:  %s/oauth2/token\n", base)
+	fmt.Fprintf(&b, "  Token URL:  %s%s (or %s)\n", base, fake.TokenPath, fake.AccessTokensPath)
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {
@@ -229,7 +229,7 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	}
 	if len(cfg.Clients) > 0 {
 		c := cfg.Clients[0]
-		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s/oauth2/token\n", c.ID, c.Secret, base)
+		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s%s\n", c.ID, c.Secret, base, fake.TokenPath)
 	}
 	io.WriteString(w, b.String())
 }

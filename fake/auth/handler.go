@@ -34,8 +34,8 @@ func invalidClient(format string, args ...any) *oauthError {
 }
 
 // TokenHandler returns the OAuth 2.0 token endpoint (RFC 6749 §4.4, client
-// credentials), which the fake mounts at POST /oauth2/token; it does not
-// look at the path. It accepts an application/x-www-form-urlencoded body
+// credentials), which the fake mounts at POST /oauth2/token and POST
+// /oauth2/access_tokens; it does not look at the path. It accepts an application/x-www-form-urlencoded body
 // (a request without Content-Type is read as a form too, since some clients
 // omit it) of at most MaxTokenRequestBytes, with grant_type=client_credentials,
 // an optional space-separated scope (absent: every scope the client holds),

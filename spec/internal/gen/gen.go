@@ -252,27 +252,34 @@ func (g *generator) paths() obj {
 				),
 			),
 		),
-		"/oauth2/token", o(
-			"post", o(
-				"tags", []any{"OAuth"},
-				"summary", "Request an access token",
-				"description", "OAuth 2.0 client-credentials grant (RFC 6749 §4.4). The client authenticates with "+
-					"`client_id` and `client_secret` in the form or with HTTP Basic.",
-				"operationId", "requestToken",
-				"security", []any{},
-				"requestBody", o("required", true, "content", o(
-					"application/x-www-form-urlencoded", o("schema", ref("TokenRequest")),
-				)),
-				"responses", o(
-					"200", o("description", "A bearer token.", "headers", o(
-						"Cache-Control", o("description", "Always `no-store`.", "schema", o("type", "string")),
-					), "content", o("application/json", o("schema", ref("TokenResponse")))),
-					"400", o("description", "`invalid_request`, `invalid_scope`, `unsupported_grant_type`.",
-						"content", o("application/json", o("schema", ref("OAuthError")))),
-					"401", o("description", "`invalid_client`: unknown client or wrong secret.",
-						"content", o("application/json", o("schema", ref("OAuthError")))),
-				),
-			),
+		"/oauth2/token", o("post", tokenOperation("requestToken",
+			"The token URL of Coupa's documentation; `/oauth2/access_tokens` is the same endpoint.")),
+		"/oauth2/access_tokens", o("post", tokenOperation("requestAccessToken",
+			"The client-credentials `tokenUrl` of Coupa's R35–R39 Swagger; `/oauth2/token` is the same endpoint.")),
+	)
+}
+
+// tokenOperation is the token endpoint, which Coupa serves at two paths: operationID names this one and where says
+// which it is.
+func tokenOperation(operationID, where string) obj {
+	return o(
+		"tags", []any{"OAuth"},
+		"summary", "Request an access token",
+		"description", "OAuth 2.0 client-credentials grant (RFC 6749 §4.4). The client authenticates with "+
+			"`client_id` and `client_secret` in the form or with HTTP Basic. "+where,
+		"operationId", operationID,
+		"security", []any{},
+		"requestBody", o("required", true, "content", o(
+			"application/x-www-form-urlencoded", o("schema", ref("TokenRequest")),
+		)),
+		"responses", o(
+			"200", o("description", "A bearer token.", "headers", o(
+				"Cache-Control", o("description", "Always `no-store`.", "schema", o("type", "string")),
+			), "content", o("application/json", o("schema", ref("TokenResponse")))),
+			"400", o("description", "`invalid_request`, `invalid_scope`, `unsupported_grant_type`.",
+				"content", o("application/json", o("schema", ref("OAuthError")))),
+			"401", o("description", "`invalid_client`: unknown client or wrong secret.",
+				"content", o("application/json", o("schema", ref("OAuthError")))),
 		),
 	)
 }
