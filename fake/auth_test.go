@@ -63,7 +63,8 @@ func TestTokenFlowAndScopes(t *testing.T) {
 		t.Fatalf("form token: %d %v", status, body)
 	}
 	// RFC 6749 errors.
-	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}}, auth.DefaultClientID, "wrong"); status != 401 || body["error"] != "invalid_client" {
+	// Bad client credentials: 400 invalid_client, as Coupa answers.
+	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}}, auth.DefaultClientID, "wrong"); status != 400 || body["error"] != "invalid_client" {
 		t.Errorf("bad secret: %d %v", status, body)
 	}
 	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {"core.user.write"}}, auth.DefaultReaderID, auth.DefaultReaderSecret); status != 400 || body["error"] != "invalid_scope" {
@@ -198,6 +199,51 @@ func TestTokenPathsBehaveAlike(t *testing.T) {
 		wantStatus(t, r, http.StatusMethodNotAllowed)
 		if r.header.Get("Allow") != http.MethodPost || r.object(t)["error"] != "invalid_request" {
 			t.Errorf("GET %s: %v %s", path, r.header, r.body)
+		}
+	}
+}
+
+// invalid_client is 400 by default (Coupa, whatever the cause) and 401 with a Basic challenge when configured
+// (RFC 6749 §5.2), at both token paths and for every cause.
+func TestInvalidClientStatus(t *testing.T) {
+	causes := map[string]struct {
+		form  url.Values
+		basic []string
+	}{
+		"wrong secret":    {url.Values{"grant_type": {"client_credentials"}}, []string{auth.DefaultClientID, "wrong"}},
+		"unknown client":  {url.Values{"grant_type": {"client_credentials"}}, []string{"nobody", auth.DefaultClientSecret}},
+		"no credentials":  {url.Values{"grant_type": {"client_credentials"}}, nil},
+		"form, no secret": {url.Values{"grant_type": {"client_credentials"}, "client_id": {auth.DefaultClientID}}, nil},
+	}
+	for _, tc := range []struct {
+		name      string
+		opts      fake.Options
+		status    int
+		challenge string
+	}{
+		{"default", fake.Options{Users: 1}, http.StatusBadRequest, ""},
+		{"rfc 6749", fake.Options{Users: 1, Auth: auth.Config{InvalidClientStatus: http.StatusUnauthorized}}, http.StatusUnauthorized, `Basic realm="coupa"`},
+	} {
+		s := newServer(t, tc.opts)
+		for cause, c := range causes {
+			for _, path := range []string{fake.TokenPath, fake.AccessTokensPath} {
+				req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(c.form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if c.basic != nil {
+					req.SetBasicAuth(c.basic[0], c.basic[1])
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var body map[string]any
+				json.NewDecoder(resp.Body).Decode(&body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.status || body["error"] != "invalid_client" || resp.Header.Get("WWW-Authenticate") != tc.challenge ||
+					resp.Header.Get("Content-Type") != "application/json" {
+					t.Errorf("%s, %s at %s: %d %v %v", tc.name, cause, path, resp.StatusCode, resp.Header, body)
+				}
+			}
 		}
 	}
 }

@@ -41,7 +41,8 @@ type Options struct {
 	Fixtures []fixtures.User
 	// ReplaceGenerated drops the generated users when Fixtures are given.
 	ReplaceGenerated bool
-	// Auth is the OAuth2 clients and API keys accepted; zero means auth.DefaultConfig().
+	// Auth is the OAuth2 clients and API keys accepted and how refusals are answered. With no clients and no keys
+	// the credentials are auth.DefaultConfig()'s; its InsufficientScopeStatus and InvalidClientStatus still apply.
 	Auth auth.Config
 	// NoAuth serves every request without credentials (for quick experiments).
 	NoAuth bool
@@ -149,6 +150,7 @@ func New(opts Options) (*Fake, error) {
 	if len(authCfg.Clients) == 0 && len(authCfg.APIKeys) == 0 {
 		authCfg = auth.DefaultConfig()
 		authCfg.InsufficientScopeStatus = opts.Auth.InsufficientScopeStatus
+		authCfg.InvalidClientStatus = opts.Auth.InvalidClientStatus
 	}
 	authCfg.Clock = f.clock.Now
 	if f.auth, err = auth.New(authCfg); err != nil {

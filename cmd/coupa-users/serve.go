@@ -36,6 +36,7 @@ type serveFlags struct {
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
+	invalidClientStatus                                  int
 	strictReferences                                     bool
 	tokenTTL                                             time.Duration
 }
@@ -62,6 +63,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&fl.validationStatus, "validation-status", 400, "status of a failed validation: 400 (Coupa's docs) or 422")
 	fs.IntVar(&fl.createStatus, "create-status", 201, "status of a successful create: 201 or 200")
 	fs.IntVar(&fl.scopeStatus, "scope-status", 403, "status when a token lacks the scope: 403 or 401")
+	fs.IntVar(&fl.invalidClientStatus, "invalid-client-status", 400, "status of the token endpoint's invalid_client: 400 (Coupa) or 401 (RFC 6749)")
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
@@ -170,6 +172,7 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 		cfg.TokenTTL = fl.tokenTTL
 	}
 	cfg.InsufficientScopeStatus = fl.scopeStatus
+	cfg.InvalidClientStatus = fl.invalidClientStatus
 	return cfg, nil
 }
 

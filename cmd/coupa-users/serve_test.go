@@ -97,6 +97,7 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--timezone", "Mars/Olympus"},
 		{"serve", "--fixtures", "/no/such/file.json"},
 		{"serve", "--validation-status", "418", "--addr", "127.0.0.1:0"},
+		{"serve", "--invalid-client-status", "403", "--addr", "127.0.0.1:0"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
@@ -172,6 +173,18 @@ func TestDescribeScopes(t *testing.T) {
 	} {
 		if got := describeScopes(tc.held, tc.known); got != tc.want {
 			t.Errorf("describeScopes(%d held, %v) = %q, want %q", len(tc.held), tc.known, got, tc.want)
+		}
+	}
+}
+
+func TestServeInvalidClientStatus(t *testing.T) {
+	for args, want := range map[string]int{"": http.StatusBadRequest, "--invalid-client-status=401": http.StatusUnauthorized, "--invalid-client-status=400": http.StatusBadRequest} {
+		f, err := serveOptions(t, strings.Fields(args)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.AuthConfig().InvalidClientStatus; got != want {
+			t.Errorf("%q: InvalidClientStatus %d, want %d", args, got, want)
 		}
 	}
 }

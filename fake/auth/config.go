@@ -111,6 +111,12 @@ type Config struct {
 	// an [ErrInsufficientScope]: 403 (the default, RFC 6750) or 401, since
 	// what Coupa answers is unknown.
 	InsufficientScopeStatus int
+	// InvalidClientStatus is the status of the token endpoint's
+	// invalid_client (unknown client, wrong secret, no or malformed client
+	// authentication): 400 (the default; Coupa answers 400 whatever the
+	// cause, as baton-coupa notes) or 401 with a Basic challenge (RFC 6749
+	// §5.2).
+	InvalidClientStatus int
 	// MaxCachedTokens bounds the verified-token cache (the whole cache is
 	// dropped when it would exceed the bound). 0 means
 	// DefaultMaxCachedTokens; a negative value disables caching.
@@ -372,6 +378,13 @@ func (c Config) normalize() (normalized, []string, error) {
 	case http.StatusForbidden, http.StatusUnauthorized:
 	default:
 		return n, nil, fmt.Errorf("auth: insufficient scope status %d: want 401 or 403", n.InsufficientScopeStatus)
+	}
+	switch n.InvalidClientStatus {
+	case 0:
+		n.InvalidClientStatus = http.StatusBadRequest
+	case http.StatusBadRequest, http.StatusUnauthorized:
+	default:
+		return n, nil, fmt.Errorf("auth: invalid client status %d: want 400 or 401", n.InvalidClientStatus)
 	}
 	if n.MaxCachedTokens == 0 {
 		n.MaxCachedTokens = DefaultMaxCachedTokens

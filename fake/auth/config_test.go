@@ -77,6 +77,7 @@ func TestNewValidation(t *testing.T) {
 		{"sub-second ttl", func(c *auth.Config) { c.TokenTTL = 500 * time.Millisecond }, "token_ttl"},
 		{"fractional ttl", func(c *auth.Config) { c.TokenTTL = 1500 * time.Millisecond }, "whole number of seconds"},
 		{"bad scope status", func(c *auth.Config) { c.InsufficientScopeStatus = 404 }, "want 401 or 403"},
+		{"bad invalid client status", func(c *auth.Config) { c.InvalidClientStatus = 403 }, "invalid client status 403: want 400 or 401"},
 		{"bad known scope", func(c *auth.Config) { c.KnownScopes = []string{"a b"} }, "not a valid OAuth scope"},
 		{"empty known scope", func(c *auth.Config) { c.KnownScopes = []string{auth.ScopeRead, ""} }, "not a valid OAuth scope"},
 		{"duplicate known scope", func(c *auth.Config) { c.KnownScopes = []string{"a", "a"} }, "duplicate scope"},

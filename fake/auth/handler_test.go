@@ -86,7 +86,7 @@ func TestTokenBasicClientAuth(t *testing.T) {
 				r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("plus:"+s)))
 			}
 		}
-		expectOAuthError(t, postToken(t, s, form, raw("a+b")), 401, "invalid_client")
+		expectOAuthError(t, postToken(t, s, form, raw("a+b")), 400, "invalid_client")
 		decodeToken(t, postToken(t, s, form, raw("a%2Bb")))
 		decodeToken(t, postToken(t, s, form, basic("plus", "a+b")))
 	})
@@ -98,9 +98,10 @@ func TestTokenBasicClientAuth(t *testing.T) {
 		decodeToken(t, postToken(t, s, f, basic(id, secret)))
 	})
 	t.Run("wrong secret", func(t *testing.T) {
+		// Coupa's 400, with no challenge.
 		w := postToken(t, s, form, basic(id, secret+"x"))
-		expectOAuthError(t, w, 401, "invalid_client")
-		if got := w.Header().Get("WWW-Authenticate"); got != `Basic realm="coupa"` {
+		expectOAuthError(t, w, 400, "invalid_client")
+		if got := w.Header().Get("WWW-Authenticate"); got != "" {
 			t.Errorf("WWW-Authenticate %q", got)
 		}
 	})
@@ -173,6 +174,7 @@ func TestTokenInvalidScope(t *testing.T) {
 
 func TestTokenErrors(t *testing.T) {
 	s, _ := newService(t, nil)
+	rfc, _ := newService(t, func(c *auth.Config) { c.InvalidClientStatus = http.StatusUnauthorized })
 	good := func() url.Values { return clientForm(auth.DefaultClientID, auth.DefaultClientSecret) }
 	setHeader := func(k, v string) func(*http.Request) { return func(r *http.Request) { r.Header.Set(k, v) } }
 	for _, tc := range []struct {
@@ -181,7 +183,7 @@ func TestTokenErrors(t *testing.T) {
 		mods      []func(*http.Request)
 		status    int
 		code      string
-		challenge bool // expect WWW-Authenticate: Basic
+		challenge bool // expect WWW-Authenticate: Basic (by default never: Coupa answers 400 invalid_client)
 	}{
 		{"grant_type missing", func() url.Values { f := good(); f.Del("grant_type"); return f }(), nil, 400, "invalid_request", false},
 		{"grant_type empty", func() url.Values { f := good(); f.Set("grant_type", ""); return f }(), nil, 400, "invalid_request", false},
@@ -194,18 +196,18 @@ func TestTokenErrors(t *testing.T) {
 			f.Add("scope", "core.user.read")
 			return f
 		}(), nil, 400, "invalid_request", false},
-		{"wrong secret", clientForm(auth.DefaultClientID, "nope"), nil, 401, "invalid_client", true},
-		{"unknown client", clientForm("nobody", auth.DefaultClientSecret), nil, 401, "invalid_client", true},
-		{"other client's secret", clientForm(auth.DefaultClientID, auth.DefaultReaderSecret), nil, 401, "invalid_client", true},
-		{"no credentials", clientForm("", ""), nil, 401, "invalid_client", true},
-		{"id without secret", clientForm(auth.DefaultClientID, ""), nil, 401, "invalid_client", true},
-		{"secret without id", clientForm("", auth.DefaultClientSecret), nil, 401, "invalid_client", true},
-		{"basic wrong secret", clientForm("", ""), []func(*http.Request){basic(auth.DefaultClientID, "nope")}, 401, "invalid_client", true},
-		{"basic not base64", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic !!!")}, 401, "invalid_client", true},
-		{"basic without colon", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("abc")))}, 401, "invalid_client", true},
-		{"basic empty secret", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(auth.DefaultClientID+":")))}, 401, "invalid_client", true},
-		{"basic bad percent", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("a%zz:b")))}, 401, "invalid_client", true},
-		{"bearer at token endpoint", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Bearer abc")}, 401, "invalid_client", true},
+		{"wrong secret", clientForm(auth.DefaultClientID, "nope"), nil, 400, "invalid_client", false},
+		{"unknown client", clientForm("nobody", auth.DefaultClientSecret), nil, 400, "invalid_client", false},
+		{"other client's secret", clientForm(auth.DefaultClientID, auth.DefaultReaderSecret), nil, 400, "invalid_client", false},
+		{"no credentials", clientForm("", ""), nil, 400, "invalid_client", false},
+		{"id without secret", clientForm(auth.DefaultClientID, ""), nil, 400, "invalid_client", false},
+		{"secret without id", clientForm("", auth.DefaultClientSecret), nil, 400, "invalid_client", false},
+		{"basic wrong secret", clientForm("", ""), []func(*http.Request){basic(auth.DefaultClientID, "nope")}, 400, "invalid_client", false},
+		{"basic not base64", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic !!!")}, 400, "invalid_client", false},
+		{"basic without colon", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("abc")))}, 400, "invalid_client", false},
+		{"basic empty secret", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(auth.DefaultClientID+":")))}, 400, "invalid_client", false},
+		{"basic bad percent", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("a%zz:b")))}, 400, "invalid_client", false},
+		{"bearer at token endpoint", clientForm("", ""), []func(*http.Request){setHeader("Authorization", "Bearer abc")}, 400, "invalid_client", false},
 		{"basic and form ids differ", clientForm(auth.DefaultReaderID, ""), []func(*http.Request){basic(auth.DefaultClientID, auth.DefaultClientSecret)}, 400, "invalid_request", false},
 		{"basic and form secrets differ", clientForm(auth.DefaultClientID, "other"), []func(*http.Request){basic(auth.DefaultClientID, auth.DefaultClientSecret)}, 400, "invalid_request", false},
 		{"json content type", good(), []func(*http.Request){setHeader("Content-Type", "application/json")}, 400, "invalid_request", false},
@@ -221,6 +223,16 @@ func TestTokenErrors(t *testing.T) {
 			}
 			if !tc.challenge && got != "" {
 				t.Errorf("unexpected WWW-Authenticate %q", got)
+			}
+			// RFC 6749 §5.2's variant: every invalid_client is 401 with a Basic challenge; the rest is unchanged.
+			w = postToken(t, rfc, tc.form, tc.mods...)
+			status, challenge := tc.status, tc.challenge
+			if tc.code == "invalid_client" {
+				status, challenge = http.StatusUnauthorized, true
+			}
+			expectOAuthError(t, w, status, tc.code)
+			if got := w.Header().Get("WWW-Authenticate"); challenge != (got == `Basic realm="coupa"`) {
+				t.Errorf("RFC variant: WWW-Authenticate %q", got)
 			}
 		})
 	}

@@ -343,9 +343,9 @@ func TestReports(t *testing.T) {
 	}
 }
 
-// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, a limit
-// above 50 refused rather than clamped, strict references on update, datetimes in another time zone, and more users
-// than the sample (so that the filter checks judge a prefix of the collection).
+// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, 401 for bad
+// client credentials, a limit above 50 refused rather than clamped, strict references on update, datetimes in another
+// time zone, and more users than the sample (so that the filter checks judge a prefix of the collection).
 func TestPlausibleVariantsPass(t *testing.T) {
 	t.Parallel()
 	loc, err := time.LoadLocation("America/Los_Angeles")
@@ -356,6 +356,7 @@ func TestPlausibleVariantsPass(t *testing.T) {
 		RejectOverLimit: true, StrictReferences: true, Location: loc}
 	opts.Auth = auth.DefaultConfig()
 	opts.Auth.InsufficientScopeStatus = http.StatusUnauthorized
+	opts.Auth.InvalidClientStatus = http.StatusUnauthorized // RFC 6749's answer to bad client credentials
 	f, err := fake.New(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -276,9 +276,12 @@ func tokenOperation(operationID, where string) obj {
 			"200", o("description", "A bearer token.", "headers", o(
 				"Cache-Control", o("description", "Always `no-store`.", "schema", o("type", "string")),
 			), "content", o("application/json", o("schema", ref("TokenResponse")))),
-			"400", o("description", "`invalid_request`, `invalid_scope`, `unsupported_grant_type`.",
+			"400", o("description", "`invalid_request`, `invalid_scope` (a scope unknown or not granted), "+
+				"`unsupported_grant_type`, and `invalid_client` (unknown client, wrong secret, no client authentication): "+
+				"Coupa answers bad client credentials with 400 whatever the cause.",
 				"content", o("application/json", o("schema", ref("OAuthError")))),
-			"401", o("description", "`invalid_client`: unknown client or wrong secret.",
+			"401", o("description", "`invalid_client`, as RFC 6749 §5.2 allows (with `WWW-Authenticate: Basic`), where "+
+				"an implementation answers bad client credentials so instead of 400.",
 				"content", o("application/json", o("schema", ref("OAuthError")))),
 		),
 	)
