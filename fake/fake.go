@@ -63,6 +63,9 @@ type Options struct {
 	RejectOverLimit bool
 	// StrictReferences makes an unresolvable reference on update an error, as it is on create (Coupa ignores it).
 	StrictReferences bool
+	// Faults are injected from the start: serve's --rate-limit sets RateLimit (with Rate and Burst) here. The admin
+	// surface can change them; DELETE /_admin/faults returns to these.
+	Faults FaultConfig
 	// StatePath keeps the users in this file across restarts (loaded at start, saved on change and at Close).
 	StatePath string
 	// Logger receives one line per request and the fake's events; nil discards them.
@@ -164,7 +167,9 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.render = newRenderer(layout, cat, f.store, f.opts.Location)
-	f.faults = newFaults()
+	if f.faults, err = newFaults(opts.Faults); err != nil {
+		return nil, fmt.Errorf("fake: faults: %w", err)
+	}
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // --timezone works in minimal images without a zoneinfo database
@@ -33,6 +35,7 @@ type serveFlags struct {
 	addr, fixtures, fixturesMode, state, authMode        string
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
+	rateLimit                                            string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -66,6 +69,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&fl.invalidClientStatus, "invalid-client-status", 400, "status of the token endpoint's invalid_client: 400 (Coupa) or 401 (RFC 6749)")
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
+	fs.StringVar(&fl.rateLimit, "rate-limit", "off", "limit each client's API requests: off, coupa (25/s, bursts of 20) or RATE/BURST such as 10/5; beyond it 429")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	return fs
 }
@@ -111,6 +115,10 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	default:
 		return opts, fmt.Errorf("--limit-over-max must be clamp or reject, not %q", fl.limitOverMax)
 	}
+	var err error
+	if opts.Faults, err = parseRateLimit(fl.rateLimit); err != nil {
+		return opts, fmt.Errorf("--rate-limit: %w", err)
+	}
 	loc, err := time.LoadLocation(fl.timezone)
 	if err != nil {
 		return opts, fmt.Errorf("--timezone: %w", err)
@@ -135,6 +143,29 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	}
 	opts.Auth, err = fl.authConfigFromFlags()
 	return opts, err
+}
+
+// parseRateLimit reads --rate-limit: off, coupa (Coupa's 25 requests a second with bursts of 20), or RATE/BURST.
+func parseRateLimit(v string) (fake.FaultConfig, error) {
+	switch v {
+	case "off", "":
+		return fake.FaultConfig{}, nil
+	case "coupa":
+		return fake.FaultConfig{RateLimit: true, Rate: fake.CoupaRate, Burst: fake.CoupaBurst}, nil
+	}
+	r, b, ok := strings.Cut(v, "/")
+	if !ok {
+		return fake.FaultConfig{}, fmt.Errorf("want off, coupa or RATE/BURST such as 25/20, not %q", v)
+	}
+	rate, err := strconv.ParseFloat(r, 64)
+	if err != nil || !(rate > 0) || math.IsInf(rate, 0) {
+		return fake.FaultConfig{}, fmt.Errorf("%q: the rate %q is not a positive number of requests per second", v, r)
+	}
+	burst, err := strconv.Atoi(b)
+	if err != nil || burst < 1 {
+		return fake.FaultConfig{}, fmt.Errorf("%q: the burst %q is not a whole number of requests of at least 1", v, b)
+	}
+	return fake.FaultConfig{RateLimit: true, Rate: rate, Burst: burst}, nil
 }
 
 // authConfigFromFlags starts from the defaults (or the config file) and adds the clients and key the flags name.
@@ -223,6 +254,9 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	fmt.Fprintf(&b, "  OpenAPI:    %s/openapi.yaml (and /openapi.json)\n", base)
 	fmt.Fprintf(&b, "  Token URL:  %s%s (or %s)\n", base, fake.TokenPath, fake.AccessTokensPath)
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
+	if c := f.Faults(); c.RateLimit {
+		fmt.Fprintf(&b, "  Rate limit: %g requests per second per client, bursts of %d (429 beyond)\n", c.Rate, c.Burst)
+	}
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {
 		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, describeScopes(c.Scopes, cfg.KnownScopes))

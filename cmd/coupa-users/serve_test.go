@@ -41,7 +41,8 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--users", "5", "--fixtures", fixturesFile,
-			"--client-id", "my-client", "--client-secret", "my-secret", "--api-key", "abcdefghijabcdefghijabcdefghijabcdefghij"}, &out, &errOut)
+			"--client-id", "my-client", "--client-secret", "my-secret", "--api-key", "abcdefghijabcdefghijabcdefghijabcdefghij",
+			"--rate-limit", "coupa"}, &out, &errOut)
 	}()
 	base := regexp.MustCompile(`Base URL:\s+(http://\S+)`)
 	var url string
@@ -57,7 +58,8 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	}
 	banner := out.String()
 	// 8 users: 5 generated, 1 fixture, and the API users of my-client and of the API key.
-	for _, want := range []string{"/openapi.yaml", "client my-client / secret my-secret", "X-COUPA-API-KEY: abcdefghij", "8 users"} {
+	for _, want := range []string{"/openapi.yaml", "/oauth2/access_tokens", "client my-client / secret my-secret", "X-COUPA-API-KEY: abcdefghij", "8 users",
+		"Rate limit: 25 requests per second per client, bursts of 20"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
@@ -98,6 +100,7 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--fixtures", "/no/such/file.json"},
 		{"serve", "--validation-status", "418", "--addr", "127.0.0.1:0"},
 		{"serve", "--invalid-client-status", "403", "--addr", "127.0.0.1:0"},
+		{"serve", "--rate-limit", "lots"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
@@ -186,5 +189,45 @@ func TestServeInvalidClientStatus(t *testing.T) {
 		if got := f.AuthConfig().InvalidClientStatus; got != want {
 			t.Errorf("%q: InvalidClientStatus %d, want %d", args, got, want)
 		}
+	}
+}
+
+func TestParseRateLimit(t *testing.T) {
+	for in, want := range map[string]fake.FaultConfig{
+		"off":    {},
+		"coupa":  {RateLimit: true, Rate: 25, Burst: 20},
+		"25/20":  {RateLimit: true, Rate: 25, Burst: 20},
+		"0.5/1":  {RateLimit: true, Rate: 0.5, Burst: 1},
+		"100/50": {RateLimit: true, Rate: 100, Burst: 50},
+	} {
+		got, err := parseRateLimit(in)
+		if err != nil || got != want {
+			t.Errorf("parseRateLimit(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"on": "want off, coupa or RATE/BURST", "25": "want off, coupa or RATE/BURST", "Coupa": "want off",
+		"0/20": "rate", "-1/20": "rate", "x/20": "rate", "NaN/20": "rate", "Inf/20": "rate", "/20": "rate",
+		"25/0": "burst", "25/1.5": "burst", "25/": "burst", "25/20/5": "burst",
+	} {
+		if _, err := parseRateLimit(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseRateLimit(%q): %v, want an error about %q", in, err, want)
+		}
+	}
+}
+
+func TestServeRateLimitFlag(t *testing.T) {
+	f, err := serveOptions(t, "--rate-limit", "coupa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Faults(); !c.RateLimit || c.Rate != 25 || c.Burst != 20 {
+		t.Errorf("--rate-limit coupa: %+v", c)
+	}
+	if f, err = serveOptions(t); err != nil || f.Faults().RateLimit {
+		t.Errorf("off by default: %v %+v", err, f.Faults())
+	}
+	if _, err := serveOptions(t, "--rate-limit", "fast"); err == nil || !strings.Contains(err.Error(), "--rate-limit") {
+		t.Errorf("bad --rate-limit: %v", err)
 	}
 }

@@ -200,6 +200,26 @@ func TestRateLimitedRequestsAreRetried(t *testing.T) {
 	}
 }
 
+// The suite at its default rate (20 a second, bursts of 5) passes against Coupa's limit (25 a second, bursts of 20,
+// per client) as the fake's --rate-limit coupa applies it: a 429, if timing brings one, is retried.
+func TestSuiteUnderCoupasRateLimit(t *testing.T) {
+	t.Parallel()
+	f, err := fake.New(fake.Options{Users: 60, Faults: fake.FaultConfig{RateLimit: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	cfg := config(f)
+	cfg.Rate = 0 // the suite's default
+	cfg.Only = []string{"reading/paging", "security"}
+	cfg.Formats = []contract.Format{contract.FormatJSON}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+}
+
 // The rate limit holds at the server: no second sees more requests than the rate and the burst allow. Not parallel:
 // it runs before the parallel tests, so that a starved process does not bunch its requests at the server.
 func TestRateIsHonoured(t *testing.T) {
