@@ -197,8 +197,9 @@ func checkTokenBadClient(t *checkRun) {
 		id = "ct-unknown-client"
 	}
 	r := tokenRequest(t.r.s, id, "ct-wrong-secret-"+randomB64(12), []string{scopeRead})
+	// Coupa answers 400 whatever the cause (baton-coupa notes it); RFC 6749 §5.2 allows 401 too.
 	oauthError(t, t.do(r), []int{http.StatusBadRequest, http.StatusUnauthorized}, "invalid_client",
-		"bad client credentials answer 401 (or 400) with {\"error\": \"invalid_client\"} (RFC 6749 §5.2)")
+		"bad client credentials answer 400 (Coupa) or 401 (RFC 6749 §5.2) with {\"error\": \"invalid_client\"}")
 }
 
 func checkTokenUnknownScope(t *checkRun) {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // Format is a wire format of the API.
@@ -74,7 +76,8 @@ type Config struct {
 	// Scopes are requested with the client credentials; nil means core.user.read and core.user.write (only
 	// core.user.read in read-only mode).
 	Scopes []string
-	// TokenURL is the token endpoint; "" means BaseURL + /oauth2/token.
+	// TokenURL is the token endpoint; "" means BaseURL + /oauth2/token (Coupa's documentation), or
+	// BaseURL + /oauth2/access_tokens (the tokenUrl of Coupa's R35–R39 Swagger) when the first answers 404.
 	TokenURL string
 	// APIKey is a legacy X-COUPA-API-KEY, instead of client credentials.
 	APIKey string
@@ -133,7 +136,7 @@ func (c Config) check() (*settings, error) {
 	s.base = u
 	tok := c.TokenURL
 	if tok == "" {
-		tok = u.String() + "/oauth2/token"
+		tok = u.String() + tokenPath
 	}
 	if s.tokenURL, err = url.Parse(tok); err != nil || s.tokenURL.Host == "" ||
 		s.tokenURL.Scheme != "http" && s.tokenURL.Scheme != "https" {
@@ -194,6 +197,12 @@ func (c Config) check() (*settings, error) {
 
 // The OAuth scopes of the Users API.
 const (
-	scopeRead  = "core.user.read"
-	scopeWrite = "core.user.write"
+	scopeRead  = spec.ScopeRead
+	scopeWrite = spec.ScopeWrite
+)
+
+// The token endpoint's paths: Coupa's documentation names the first, its R35–R39 Swagger the second.
+const (
+	tokenPath        = "/oauth2/token"
+	accessTokensPath = "/oauth2/access_tokens"
 )

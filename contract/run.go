@@ -26,6 +26,8 @@ type runner struct {
 	runID   string
 	envs    map[Format]*env
 	created *registry
+	// tokenURLNote says that preflight fell back to /oauth2/access_tokens, for the report.
+	tokenURLNote string
 
 	progressMu sync.Mutex
 }
@@ -122,7 +124,22 @@ func (e *PreflightError) Unwrap() error { return e.Err }
 // rather than as a hundred failed checks.
 func (r *runner) preflight(ctx context.Context) error {
 	if r.s.ClientID != "" {
-		if _, err := r.c.creds.token(ctx, "preflight", r.s.Scopes); err != nil {
+		_, err := r.c.creds.token(ctx, "preflight", r.s.Scopes)
+		var te *TokenError
+		if errors.As(err, &te) && te.Status == http.StatusNotFound && r.s.TokenURL == "" {
+			// Coupa's documentation names /oauth2/token, its R35–R39 Swagger /oauth2/access_tokens: an implementation
+			// that serves only the second is as plausible, so try it before giving up. No check runs yet, so the
+			// settings can still change.
+			first := r.s.tokenURL
+			r.s.tokenURL = r.s.base.JoinPath(accessTokensPath)
+			if _, err = r.c.creds.token(ctx, "preflight", r.s.Scopes); err != nil {
+				r.s.tokenURL = first
+				return &PreflightError{Msg: "the token endpoints " + first.String() + " (404) and " +
+					r.s.base.JoinPath(accessTokensPath).String() + " gave no token", Err: err}
+			}
+			r.tokenURLNote = first.Path + " answered 404; the token endpoint used was " + r.s.tokenURL.String()
+		}
+		if err != nil {
 			return &PreflightError{Msg: "the token endpoint " + r.s.tokenURL.String() + " gave no token", Err: err}
 		}
 	}
@@ -239,6 +256,9 @@ func (r *runner) notes() []string {
 	}
 	if r.s.ClientID == "" {
 		out = append(out, "no client credentials: the read-scope and token-endpoint checks that need them were skipped")
+	}
+	if r.tokenURLNote != "" {
+		out = append(out, r.tokenURLNote)
 	}
 	return out
 }

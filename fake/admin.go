@@ -99,7 +99,7 @@ func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 			"POST   " + AdminPrefix + "/users?mode=add   load fixture users (JSON array or {\"users\":[...]}); mode=replace drops the others",
 			"GET    " + AdminPrefix + "/state            dump every user exactly (ids, timestamps, input-only values)",
 			"PUT    " + AdminPrefix + "/state            restore a dump",
-			"GET|PUT|DELETE " + AdminPrefix + "/faults   latency, jitter, error_rate, error_status, rate_limit, rate, burst",
+			"GET|PUT|DELETE " + AdminPrefix + "/faults   latency, jitter, error_rate, error_status, rate_limit, rate, burst (DELETE: back to the start)",
 			"GET|PUT|DELETE " + AdminPrefix + "/clock    {\"now\":\"2026-01-01T00:00:00Z\",\"frozen\":true}",
 			"POST   " + AdminPrefix + "/clock/advance    {\"by\":\"1h\"}",
 			"POST   " + AdminPrefix + "/tokens           {\"client_id\":\"...\",\"scopes\":[\"core.user.read\"]} mints a token",
@@ -227,13 +227,18 @@ func (f *Fake) adminPutFaults(w http.ResponseWriter, r *http.Request) {
 	adminJSON(w, http.StatusOK, f.faults.get())
 }
 
+// adminDeleteFaults returns to the faults the fake started with (none, or serve's --rate-limit): clearing what a
+// test injected should not lift a limit the operator set.
 func (f *Fake) adminDeleteFaults(w http.ResponseWriter, r *http.Request) {
-	f.faults.set(FaultConfig{})
+	f.faults.reset()
 	adminJSON(w, http.StatusOK, f.faults.get())
 }
 
 // SetFaults changes the injected faults (what PUT /_admin/faults does).
 func (f *Fake) SetFaults(c FaultConfig) error { return f.faults.set(c) }
+
+// Faults returns the injected faults with their defaults applied (what GET /_admin/faults answers).
+func (f *Fake) Faults() FaultConfig { return f.faults.get() }
 
 func (f *Fake) clockState() map[string]any {
 	now, frozen, offset := f.clock.State()

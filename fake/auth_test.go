@@ -14,7 +14,13 @@ import (
 
 func token(t *testing.T, s *fake.Server, form url.Values, basic ...string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/oauth2/token", strings.NewReader(form.Encode()))
+	return tokenAt(t, s, fake.TokenPath, form, basic...)
+}
+
+// tokenAt posts a token request to one of the token endpoint's paths.
+func tokenAt(t *testing.T, s *fake.Server, path string, form url.Values, basic ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if len(basic) == 2 {
 		req.SetBasicAuth(basic[0], basic[1])
@@ -57,7 +63,8 @@ func TestTokenFlowAndScopes(t *testing.T) {
 		t.Fatalf("form token: %d %v", status, body)
 	}
 	// RFC 6749 errors.
-	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}}, auth.DefaultClientID, "wrong"); status != 401 || body["error"] != "invalid_client" {
+	// Bad client credentials: 400 invalid_client, as Coupa answers.
+	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}}, auth.DefaultClientID, "wrong"); status != 400 || body["error"] != "invalid_client" {
 		t.Errorf("bad secret: %d %v", status, body)
 	}
 	if status, body = token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {"core.user.write"}}, auth.DefaultReaderID, auth.DefaultReaderSecret); status != 400 || body["error"] != "invalid_scope" {
@@ -101,4 +108,142 @@ func TestUnauthenticated(t *testing.T) {
 	// Auth off serves everyone.
 	open := newServer(t, fake.Options{NoAuth: true})
 	wantStatus(t, call(t, open, http.MethodGet, "/api/users/5", "", header{"Authorization", ""}), http.StatusOK)
+}
+
+// Real clients ask for scopes beyond the Users API's two: they get tokens, and the users endpoints still require
+// core.user.read and core.user.write, in JSON and in XML.
+func TestRealClientScopes(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 5, Auth: auth.Config{Clients: []auth.Client{
+		{ID: auth.DefaultClientID, Secret: auth.DefaultClientSecret},
+		{ID: "other", Secret: "s", Scopes: []string{"core.common.read", "core.user_group.read"}},
+	}}})
+	baton := "core.business_entity.read core.common.read core.user_group.read core.user.read email login openid profile"
+	grant := func(id, secret, scope string) string {
+		t.Helper()
+		status, body := token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, id, secret)
+		if status != 200 {
+			t.Fatalf("token for %q: %d %v", scope, status, body)
+		}
+		return body["access_token"].(string)
+	}
+	xmlAccept, jsonAccept := header{"Accept", "application/xml"}, header{"Accept", "application/json"}
+	body := `{"login":"scopes","email":"scopes@example.com","firstname":"S","lastname":"C"}`
+
+	read := header{"Authorization", "Bearer " + grant(auth.DefaultClientID, auth.DefaultClientSecret, baton)}
+	for _, accept := range []header{jsonAccept, xmlAccept} {
+		wantStatus(t, call(t, s, http.MethodGet, "/api/users/1", "", read, accept), http.StatusOK)
+		r := call(t, s, http.MethodPost, "/api/users", body, read, accept, header{"Content-Type", "application/json"})
+		wantStatus(t, r, http.StatusForbidden)
+		if !strings.Contains(r.header.Get("WWW-Authenticate"), `scope="core.user.write"`) {
+			t.Errorf("%s: challenge %q", accept.v, r.header.Get("WWW-Authenticate"))
+		}
+	}
+	// A client holding no users scope gets a token for what it holds, and nothing of /api/users.
+	none := header{"Authorization", "Bearer " + grant("other", "s", "core.common.read")}
+	r := call(t, s, http.MethodGet, "/api/users", "", none, jsonAccept)
+	wantStatus(t, r, http.StatusForbidden)
+	if len(r.errors(t)) == 0 {
+		t.Errorf("403 without Coupa's error body: %s", r.body)
+	}
+	r = call(t, s, http.MethodGet, "/api/users", "", none, xmlAccept)
+	wantStatus(t, r, http.StatusForbidden)
+	if !strings.Contains(string(r.body), "<errors>") {
+		t.Errorf("XML 403 without Coupa's error body: %s", r.body)
+	}
+	// Asking for a users scope it was not granted, or one that does not exist: invalid_scope.
+	for _, scope := range []string{"core.user.read", "core.ct-unknown.read"} {
+		if status, b := token(t, s, url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, "other", "s"); status != 400 || b["error"] != "invalid_scope" {
+			t.Errorf("%s: %d %v", scope, status, b)
+		}
+	}
+}
+
+// /oauth2/access_tokens (the tokenUrl of Coupa's R35–R39 Swagger) is the same endpoint as /oauth2/token.
+func TestTokenPathsBehaveAlike(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 3})
+	grant := url.Values{"grant_type": {"client_credentials"}}
+	with := func(kv ...string) url.Values {
+		f := url.Values{"grant_type": {"client_credentials"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		basic  []string
+		status int
+		code   string // the error, or "" for a token
+	}{
+		{"basic", grant, []string{auth.DefaultClientID, auth.DefaultClientSecret}, 200, ""},
+		{"form with scopes", with("client_id", auth.DefaultReaderID, "client_secret", auth.DefaultReaderSecret, "scope", "core.user.read openid"), nil, 200, ""},
+		{"not granted", with("scope", auth.ScopeWrite), []string{auth.DefaultReaderID, auth.DefaultReaderSecret}, 400, "invalid_scope"},
+		{"unknown scope", with("scope", "core.ct-unknown.read"), []string{auth.DefaultClientID, auth.DefaultClientSecret}, 400, "invalid_scope"},
+		{"grant type", with("grant_type", "password"), []string{auth.DefaultClientID, auth.DefaultClientSecret}, 400, "unsupported_grant_type"},
+	} {
+		for _, path := range []string{fake.TokenPath, fake.AccessTokensPath} {
+			status, body := tokenAt(t, s, path, tc.form, tc.basic...)
+			if status != tc.status || tc.code != "" && body["error"] != tc.code || tc.code == "" && body["access_token"] == nil {
+				t.Errorf("%s at %s: %d %v, want %d %q", tc.name, path, status, body, tc.status, tc.code)
+				continue
+			}
+			if tc.code == "" {
+				bearer := header{"Authorization", "Bearer " + body["access_token"].(string)}
+				wantStatus(t, call(t, s, http.MethodGet, "/api/users/1", "", bearer, header{"Accept", "application/json"}), 200)
+			}
+		}
+	}
+	for _, path := range []string{fake.TokenPath, fake.AccessTokensPath} {
+		r := call(t, s, http.MethodGet, path, "")
+		wantStatus(t, r, http.StatusMethodNotAllowed)
+		if r.header.Get("Allow") != http.MethodPost || r.object(t)["error"] != "invalid_request" {
+			t.Errorf("GET %s: %v %s", path, r.header, r.body)
+		}
+	}
+}
+
+// invalid_client is 400 by default (Coupa, whatever the cause) and 401 with a Basic challenge when configured
+// (RFC 6749 §5.2), at both token paths and for every cause.
+func TestInvalidClientStatus(t *testing.T) {
+	causes := map[string]struct {
+		form  url.Values
+		basic []string
+	}{
+		"wrong secret":    {url.Values{"grant_type": {"client_credentials"}}, []string{auth.DefaultClientID, "wrong"}},
+		"unknown client":  {url.Values{"grant_type": {"client_credentials"}}, []string{"nobody", auth.DefaultClientSecret}},
+		"no credentials":  {url.Values{"grant_type": {"client_credentials"}}, nil},
+		"form, no secret": {url.Values{"grant_type": {"client_credentials"}, "client_id": {auth.DefaultClientID}}, nil},
+	}
+	for _, tc := range []struct {
+		name      string
+		opts      fake.Options
+		status    int
+		challenge string
+	}{
+		{"default", fake.Options{Users: 1}, http.StatusBadRequest, ""},
+		{"rfc 6749", fake.Options{Users: 1, Auth: auth.Config{InvalidClientStatus: http.StatusUnauthorized}}, http.StatusUnauthorized, `Basic realm="coupa"`},
+	} {
+		s := newServer(t, tc.opts)
+		for cause, c := range causes {
+			for _, path := range []string{fake.TokenPath, fake.AccessTokensPath} {
+				req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(c.form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if c.basic != nil {
+					req.SetBasicAuth(c.basic[0], c.basic[1])
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var body map[string]any
+				json.NewDecoder(resp.Body).Decode(&body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.status || body["error"] != "invalid_client" || resp.Header.Get("WWW-Authenticate") != tc.challenge ||
+					resp.Header.Get("Content-Type") != "application/json" {
+					t.Errorf("%s, %s at %s: %d %v %v", tc.name, cause, path, resp.StatusCode, resp.Header, body)
+				}
+			}
+		}
+	}
 }

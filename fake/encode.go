@@ -69,9 +69,9 @@ func (e *jsonEncoder) closeList() {
 	e.depth--
 }
 
-func (e *jsonEncoder) str(name, v string)  { e.key(name); e.b = jsonstr.Append(e.b, v) }
-func (e *jsonEncoder) null(name string)    { e.key(name); e.b = append(e.b, "null"...) }
-func (e *jsonEncoder) bytes() []byte       { return e.b }
+func (e *jsonEncoder) str(name, v string) { e.key(name); e.b = jsonstr.Append(e.b, v) }
+func (e *jsonEncoder) null(name string)   { e.key(name); e.b = append(e.b, "null"...) }
+func (e *jsonEncoder) bytes() []byte      { return e.b }
 
 // raw writes an already encoded JSON value.
 func (e *jsonEncoder) raw(name string, v []byte) {
@@ -182,7 +182,7 @@ func (e *xmlEncoder) leaf(name, xmlType, v string, null bool) {
 
 func (e *xmlEncoder) str(name, v string)            { e.leaf(name, "", v, false) }
 func (e *xmlEncoder) typed(name, xmlType, v string) { e.leaf(name, xmlType, v, false) }
-func (e *xmlEncoder) null(name string)               { e.leaf(name, "", "", true) }
+func (e *xmlEncoder) null(name string)              { e.leaf(name, "", "", true) }
 func (e *xmlEncoder) bytes() []byte                 { return e.b }
 
 // appendXMLText escapes text content; characters XML 1.0 cannot carry become U+FFFD.

@@ -23,6 +23,14 @@ import (
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
+// The paths of the OAuth 2.0 token endpoint. Both behave the same.
+const (
+	// TokenPath is the token endpoint as Coupa's documentation names it.
+	TokenPath = "/oauth2/token"
+	// AccessTokensPath is the token endpoint as Coupa's R35–R39 Swagger names it (the client-credentials tokenUrl).
+	AccessTokensPath = "/oauth2/access_tokens"
+)
+
 // Options configure a Fake. The zero value is a usable fake with 100 generated users and the default credentials.
 type Options struct {
 	// Users is how many users to generate (on top of one API user per client); 0 means 100, a negative value none.
@@ -33,7 +41,8 @@ type Options struct {
 	Fixtures []fixtures.User
 	// ReplaceGenerated drops the generated users when Fixtures are given.
 	ReplaceGenerated bool
-	// Auth is the OAuth2 clients and API keys accepted; zero means auth.DefaultConfig().
+	// Auth is the OAuth2 clients and API keys accepted and how refusals are answered. With no clients and no keys
+	// the credentials are auth.DefaultConfig()'s; its InsufficientScopeStatus and InvalidClientStatus still apply.
 	Auth auth.Config
 	// NoAuth serves every request without credentials (for quick experiments).
 	NoAuth bool
@@ -61,6 +70,9 @@ type Options struct {
 	// ReplaceRoles makes `roles` on update replace the user's roles; by default a non-empty list adds to them, as
 	// Coupa's playbooks describe (an empty list or null clears them either way).
 	ReplaceRoles bool
+	// Faults are injected from the start: serve's --rate-limit sets RateLimit (with Rate and Burst) here. The admin
+	// surface can change them; DELETE /_admin/faults returns to these.
+	Faults FaultConfig
 	// StatePath keeps the users in this file across restarts (loaded at start, saved on change and at Close).
 	StatePath string
 	// Logger receives one line per request and the fake's events; nil discards them.
@@ -151,6 +163,7 @@ func New(opts Options) (*Fake, error) {
 	if len(authCfg.Clients) == 0 && len(authCfg.APIKeys) == 0 {
 		authCfg = auth.DefaultConfig()
 		authCfg.InsufficientScopeStatus = opts.Auth.InsufficientScopeStatus
+		authCfg.InvalidClientStatus = opts.Auth.InvalidClientStatus
 	}
 	authCfg.Clock = f.clock.Now
 	if f.auth, err = auth.New(authCfg); err != nil {
@@ -164,7 +177,9 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.render = newRenderer(layout, cat, f.store, f.opts.Location)
-	f.faults = newFaults()
+	if f.faults, err = newFaults(opts.Faults); err != nil {
+		return nil, fmt.Errorf("fake: faults: %w", err)
+	}
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}

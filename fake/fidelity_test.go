@@ -161,7 +161,7 @@ func TestXMLShapes(t *testing.T) {
 	s := newServer(t, fake.Options{})
 	wantStatus(t, sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{
 		"content-groups": []any{map[string]any{"name": "North America"}}, "middlename": nil,
-		"roles":          []any{map[string]any{"name": "Buyer"}}}), 200)
+		"roles": []any{map[string]any{"name": "Buyer"}}}), 200)
 	r := call(t, s, http.MethodGet, "/api/users/5", "", header{"Accept", "application/xml"})
 	wantStatus(t, r, http.StatusOK)
 	body := string(r.body)

@@ -22,7 +22,11 @@ func (f *Fake) routes() http.Handler {
 	m.NotFoundHandler = http.HandlerFunc(f.notRouted)
 	m.MethodNotAllowedHandler = http.HandlerFunc(f.notRouted)
 
-	m.Handle("/oauth2/token", f.auth.TokenHandler())
+	// Coupa's prose documentation names /oauth2/token; its R35–R39 Swagger names /oauth2/access_tokens as the
+	// client-credentials tokenUrl. Clients use either, so both answer, identically.
+	tokens := f.auth.TokenHandler()
+	m.Handle(TokenPath, tokens)
+	m.Handle(AccessTokensPath, tokens)
 	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/openapi.json", f.serveSpecJSON).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/healthz", f.health).Methods(http.MethodGet, http.MethodHead)
@@ -77,7 +81,7 @@ func (f *Fake) responseFormat(r *http.Request) format {
 	return negotiate(r.Header.Get("Accept"), f.def)
 }
 
-// api wraps an API handler with the fault injector and authentication, and requires scope.
+// api wraps an API handler with the fault injector, authentication and the rate limit, and requires scope.
 func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), formatKey, f.responseFormat(r))
@@ -85,28 +89,32 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 		delay, status := f.faults.before()
 		sleep(ctx, delay)
 		if status != 0 {
-			msg := problem.InjectedFault
-			if status == http.StatusTooManyRequests {
-				msg = problem.RateLimited
-			}
-			f.fail(w, r, &apiError{status: status, resource: "base", messages: []string{msg}})
+			f.fail(w, r, &apiError{status: status, resource: "base", messages: []string{problem.InjectedFault}})
 			return
 		}
 		var p auth.Principal
+		var err error
 		if !f.opts.NoAuth {
-			var err error
 			p, err = f.auth.Authenticate(r)
-			if err == nil {
-				err = auth.Authorize(p, scope)
-			}
-			if err != nil {
-				e := &apiError{status: f.auth.StatusCode(err), resource: "base", messages: []string{authMessage(err)},
-					header: http.Header{"Www-Authenticate": {auth.Challenge(err)}}}
-				f.fail(w, r, e)
-				return
-			}
 		} else {
 			p = auth.Principal{ClientID: firstClient(f.opts.Auth), Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Via: auth.ViaOAuth2}
+		}
+		// The limit counts each caller's requests, the authenticated client's (p.ClientID) or, for requests whose
+		// credentials fail, one bucket they share (""), before the credentials are judged, as an edge limiter would.
+		if ok, rate, burst := f.faults.allow(p.ClientID); !ok {
+			// No Retry-After: Coupa sends none.
+			f.fail(w, r, &apiError{status: http.StatusTooManyRequests, resource: "base",
+				messages: []string{problem.RateLimited(rate, burst)}})
+			return
+		}
+		if err == nil && !f.opts.NoAuth {
+			err = auth.Authorize(p, scope)
+		}
+		if err != nil {
+			e := &apiError{status: f.auth.StatusCode(err), resource: "base", messages: []string{authMessage(err)},
+				header: http.Header{"Www-Authenticate": {auth.Challenge(err)}}}
+			f.fail(w, r, e)
+			return
 		}
 		h(w, r.WithContext(context.WithValue(ctx, principalKey, p)))
 	})

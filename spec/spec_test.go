@@ -67,11 +67,12 @@ func TestEveryExampleValidates(t *testing.T) {
 func TestOperations(t *testing.T) {
 	s := MustLoad()
 	want := map[string]string{
-		"POST /api/users":     "createUser",
-		"GET /api/users":      "listUsers",
-		"GET /api/users/{id}": "showUser",
-		"PUT /api/users/{id}": "updateUser",
-		"POST /oauth2/token":  "requestToken",
+		"POST /api/users":            "createUser",
+		"GET /api/users":             "listUsers",
+		"GET /api/users/{id}":        "showUser",
+		"PUT /api/users/{id}":        "updateUser",
+		"POST /oauth2/token":         "requestToken",
+		"POST /oauth2/access_tokens": "requestAccessToken",
 	}
 	got := map[string]string{}
 	for path, item := range s.Doc.Paths.Map() {

@@ -47,7 +47,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.clientID, "client-id", os.Getenv("COUPA_CLIENT_ID"), "OAuth2 client id (env COUPA_CLIENT_ID)")
 	fs.StringVar(&fl.clientSecret, "client-secret", os.Getenv("COUPA_CLIENT_SECRET"), "OAuth2 client secret (env COUPA_CLIENT_SECRET)")
 	fs.StringVar(&fl.scopes, "scopes", "", "scopes to request, space- or comma-separated (default core.user.read core.user.write; core.user.read with --read-only)")
-	fs.StringVar(&fl.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the base URL's /oauth2/token)")
+	fs.StringVar(&fl.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the base URL's /oauth2/token, or /oauth2/access_tokens when that answers 404)")
 	fs.StringVar(&fl.apiKey, "api-key", os.Getenv("COUPA_API_KEY"), "legacy X-COUPA-API-KEY, instead of client credentials (env COUPA_API_KEY)")
 	fs.StringVar(&fl.token, "token", os.Getenv("COUPA_TOKEN"), "a bearer token obtained elsewhere, instead of client credentials (env COUPA_TOKEN)")
 	fs.BoolVar(&fl.readOnly, "read-only", false, "send GET requests only (and the token request): skip the writing checks; safe against production")

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // --timezone works in minimal images without a zoneinfo database
@@ -17,6 +20,7 @@ import (
 	"github.com/coupa-kit/coupa-users/fake"
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // envOr returns the environment variable's value, or def.
@@ -31,16 +35,17 @@ type serveFlags struct {
 	addr, fixtures, fixturesMode, state, authMode        string
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
-	rolesUpdate, errorWarnings                           string
+	rolesUpdate, errorWarnings, rateLimit                string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
+	invalidClientStatus                                  int
 	strictReferences, strictFields                       bool
 	tokenTTL                                             time.Duration
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var fl serveFlags
+// flagSet defines serve's flags on fl, so that tests can parse flags into options as the command does.
+func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&fl.addr, "addr", envOr("COUPA_USERS_ADDR", "127.0.0.1:8080"), "listen address (env COUPA_USERS_ADDR)")
 	fs.IntVar(&fl.users, "users", 100, "number of generated users")
@@ -49,9 +54,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.fixturesMode, "fixtures-mode", "add", "add the fixtures to the generated users, or replace them")
 	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts (env COUPA_USERS_STATE)")
 	fs.StringVar(&fl.authMode, "auth", "on", "on, or off to serve every request without credentials")
-	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding both scopes (env COUPA_USERS_CLIENT_ID)")
+	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding every scope (env COUPA_USERS_CLIENT_ID)")
 	fs.StringVar(&fl.clientSecret, "client-secret", envOr("COUPA_USERS_CLIENT_SECRET", ""), "its secret (env COUPA_USERS_CLIENT_SECRET)")
-	fs.StringVar(&fl.clients, "clients", envOr("COUPA_USERS_CLIENTS", ""), "more clients: id:secret[:scope+scope],... (env COUPA_USERS_CLIENTS)")
+	fs.StringVar(&fl.clients, "clients", envOr("COUPA_USERS_CLIENTS", ""), "more clients: id:secret[:scope+scope],... any of Coupa's scopes; none named: all (env COUPA_USERS_CLIENTS)")
 	fs.StringVar(&fl.apiKey, "api-key", envOr("COUPA_USERS_API_KEY", ""), "legacy X-COUPA-API-KEY value (env COUPA_USERS_API_KEY)")
 	fs.StringVar(&fl.authConfig, "auth-config", envOr("COUPA_USERS_AUTH_CONFIG", ""), "JSON file of clients, API keys and token TTL (env COUPA_USERS_AUTH_CONFIG)")
 	fs.DurationVar(&fl.tokenTTL, "token-ttl", 0, "access token lifetime (default 24h)")
@@ -63,11 +68,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&fl.scopeStatus, "scope-status", 403, "status when a token lacks the scope: 403 or 401")
 	fs.StringVar(&fl.errorWarnings, "error-warnings", string(fake.WarningsInside),
 		`where JSON error bodies put "warnings": null: inside "errors" (as Coupa), outside it, or omit it (older Coupa)`)
+	fs.IntVar(&fl.invalidClientStatus, "invalid-client-status", 400, "status of the token endpoint's invalid_client: 400 (Coupa) or 401 (RFC 6749)")
 	fs.StringVar(&fl.limitOverMax, "limit-over-max", "clamp", "limit above 50: clamp to 50, or reject with 400")
 	fs.BoolVar(&fl.strictReferences, "strict-references", false, "an unresolvable reference on update is an error (Coupa ignores it)")
 	fs.BoolVar(&fl.strictFields, "strict-fields", false, "an unknown name in fields= is an error (by default it is ignored)")
 	fs.StringVar(&fl.rolesUpdate, "roles-update", "merge", "roles on update: merge (a non-empty list adds, as Coupa's playbooks say) or replace")
+	fs.StringVar(&fl.rateLimit, "rate-limit", "off", "limit each client's API requests: off, coupa (25/s, bursts of 20) or RATE/BURST such as 10/5; beyond it 429")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
+	return fs
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var fl serveFlags
+	fs := fl.flagSet()
 	if done, code := parseFlags(fs, args, stderr); done {
 		return code
 	}
@@ -118,6 +131,9 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 		return opts, fmt.Errorf("--error-warnings must be inside, outside or omit, not %q", fl.errorWarnings)
 	}
 	opts.ErrorWarnings = ew
+	if opts.Faults, err = parseRateLimit(fl.rateLimit); err != nil {
+		return opts, fmt.Errorf("--rate-limit: %w", err)
+	}
 	loc, err := time.LoadLocation(fl.timezone)
 	if err != nil {
 		return opts, fmt.Errorf("--timezone: %w", err)
@@ -144,6 +160,29 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	return opts, err
 }
 
+// parseRateLimit reads --rate-limit: off, coupa (Coupa's 25 requests a second with bursts of 20), or RATE/BURST.
+func parseRateLimit(v string) (fake.FaultConfig, error) {
+	switch v {
+	case "off", "":
+		return fake.FaultConfig{}, nil
+	case "coupa":
+		return fake.FaultConfig{RateLimit: true, Rate: fake.CoupaRate, Burst: fake.CoupaBurst}, nil
+	}
+	r, b, ok := strings.Cut(v, "/")
+	if !ok {
+		return fake.FaultConfig{}, fmt.Errorf("want off, coupa or RATE/BURST such as 25/20, not %q", v)
+	}
+	rate, err := strconv.ParseFloat(r, 64)
+	if err != nil || !(rate > 0) || math.IsInf(rate, 0) {
+		return fake.FaultConfig{}, fmt.Errorf("%q: the rate %q is not a positive number of requests per second", v, r)
+	}
+	burst, err := strconv.Atoi(b)
+	if err != nil || burst < 1 {
+		return fake.FaultConfig{}, fmt.Errorf("%q: the burst %q is not a whole number of requests of at least 1", v, b)
+	}
+	return fake.FaultConfig{RateLimit: true, Rate: rate, Burst: burst}, nil
+}
+
 // authConfigFromFlags starts from the defaults (or the config file) and adds the clients and key the flags name.
 // Naming a client or key replaces the default credentials, so that a demo can be locked to its own secrets.
 func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
@@ -162,8 +201,8 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 		return cfg, errors.New("--client-id and --client-secret go together")
 	}
 	if fl.clientID != "" {
-		cfg.Clients = append(cfg.Clients, auth.Client{ID: fl.clientID, Secret: fl.clientSecret,
-			Scopes: []string{auth.ScopeRead, auth.ScopeWrite}})
+		// No Scopes: every known scope, as the default full-access client.
+		cfg.Clients = append(cfg.Clients, auth.Client{ID: fl.clientID, Secret: fl.clientSecret})
 	}
 	if fl.clients != "" {
 		more, err := auth.ParseClients(fl.clients)
@@ -179,6 +218,7 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 		cfg.TokenTTL = fl.tokenTTL
 	}
 	cfg.InsufficientScopeStatus = fl.scopeStatus
+	cfg.InvalidClientStatus = fl.invalidClientStatus
 	return cfg, nil
 }
 
@@ -227,22 +267,45 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	fmt.Fprintf(&b, "  Base URL:   %s\n", base)
 	fmt.Fprintf(&b, "  Users API:  %s/api/users\n", base)
 	fmt.Fprintf(&b, "  OpenAPI:    %s/openapi.yaml (and /openapi.json)\n", base)
-	fmt.Fprintf(&b, "  Token URL:  %s/oauth2/token\n", base)
+	fmt.Fprintf(&b, "  Token URL:  %s%s (or %s)\n", base, fake.TokenPath, fake.AccessTokensPath)
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
+	if c := f.Faults(); c.RateLimit {
+		fmt.Fprintf(&b, "  Rate limit: %g requests per second per client, bursts of %d (429 beyond)\n", c.Rate, c.Burst)
+	}
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {
-		scopes := strings.Join(c.Scopes, " ")
-		if scopes == "" {
-			scopes = auth.ScopeRead + " " + auth.ScopeWrite
-		}
-		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, scopes)
+		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, describeScopes(c.Scopes, cfg.KnownScopes))
 	}
 	for _, k := range cfg.APIKeys {
 		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", k.Key)
 	}
 	if len(cfg.Clients) > 0 {
 		c := cfg.Clients[0]
-		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s/oauth2/token\n", c.ID, c.Secret, base)
+		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s%s\n", c.ID, c.Secret, base, fake.TokenPath)
 	}
 	io.WriteString(w, b.String())
+}
+
+// describeScopes says in a line what a client holds: Coupa's catalogue has about 150 scopes, too many to list in a
+// banner, so a client holding all of them, or all but a few, is described by what it lacks.
+func describeScopes(held, known []string) string {
+	if len(known) == 0 {
+		known = spec.Scopes()
+	}
+	if len(held) == 0 {
+		held = known
+	}
+	var missing []string
+	for _, s := range known {
+		if !slices.Contains(held, s) {
+			missing = append(missing, s)
+		}
+	}
+	switch {
+	case len(missing) == 0 && len(known) > 5:
+		return fmt.Sprintf("all %d", len(known))
+	case len(missing) > 0 && len(missing) <= 3 && len(held) > 5:
+		return fmt.Sprintf("all %d but %s", len(known), strings.Join(missing, " "))
+	}
+	return strings.Join(held, " ")
 }

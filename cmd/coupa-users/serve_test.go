@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // syncBuffer lets the test read what serve prints while serve still runs.
@@ -36,7 +42,7 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--users", "5", "--fixtures", fixturesFile,
 			"--client-id", "my-client", "--client-secret", "my-secret", "--api-key", "abcdefghijabcdefghijabcdefghijabcdefghij",
-			"--error-warnings", "omit"}, &out, &errOut)
+			"--error-warnings", "omit", "--rate-limit", "coupa"}, &out, &errOut)
 	}()
 	base := regexp.MustCompile(`Base URL:\s+(http://\S+)`)
 	var url string
@@ -52,7 +58,8 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	}
 	banner := out.String()
 	// 8 users: 5 generated, 1 fixture, and the API users of my-client and of the API key.
-	for _, want := range []string{"/openapi.yaml", "client my-client / secret my-secret", "X-COUPA-API-KEY: abcdefghij", "8 users"} {
+	for _, want := range []string{"/openapi.yaml", "/oauth2/access_tokens", "client my-client / secret my-secret", "X-COUPA-API-KEY: abcdefghij", "8 users",
+		"Rate limit: 25 requests per second per client, bursts of 20"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
@@ -106,10 +113,135 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--timezone", "Mars/Olympus"},
 		{"serve", "--fixtures", "/no/such/file.json"},
 		{"serve", "--validation-status", "418", "--addr", "127.0.0.1:0"},
+		{"serve", "--invalid-client-status", "403", "--addr", "127.0.0.1:0"},
+		{"serve", "--rate-limit", "lots"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
 		}
+	}
+}
+
+// serveOptions parses serve's flags into the fake's options, as the command does, and builds the fake.
+func serveOptions(t *testing.T, args ...string) (*fake.Fake, error) {
+	t.Helper()
+	var fl serveFlags
+	fs := fl.flagSet()
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(append([]string{"--users", "1"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	opts, err := fl.options(io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fake.New(opts)
+	if err == nil {
+		t.Cleanup(func() { f.Close() })
+	}
+	return f, err
+}
+
+func TestServeGrantsCatalogueScopes(t *testing.T) {
+	baton := []string{"core.business_entity.read", "core.common.read", "core.user_group.read", "core.user.read", "email", "login", "openid", "profile"}
+	cfgFile := filepath.Join(t.TempDir(), "auth.json")
+	os.WriteFile(cfgFile, []byte(`{"clients":[{"id":"file","secret":"s","scopes":["core.user_group.write","core.user.read"]}]}`), 0o644)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		client string
+		ask    []string
+	}{
+		{"--clients", []string{"--clients", "baton:s:" + strings.Join(baton, "+")}, "baton", baton},
+		{"--auth-config", []string{"--auth-config", cfgFile}, "file", []string{"core.user_group.write"}},
+		{"--client-id holds all", []string{"--client-id", "mine", "--client-secret", "s"}, "mine", spec.Scopes()},
+		{"defaults", nil, "coupa-fake-reader", baton},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := serveOptions(t, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Auth().Issue(tc.client, tc.ask...); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if _, err := serveOptions(t, "--clients", "x:s:core.user.read+core.ct-unknown.read"); err == nil ||
+		!strings.Contains(err.Error(), `unknown scope "core.ct-unknown.read"`) || strings.Contains(err.Error(), "core.accounting.read") {
+		t.Errorf("unknown scope in --clients: %v", err)
+	}
+}
+
+func TestDescribeScopes(t *testing.T) {
+	all := spec.Scopes()
+	reader := slices.DeleteFunc(spec.Scopes(), func(s string) bool { return s == "core.user.write" })
+	n := strconv.Itoa(len(all))
+	for _, tc := range []struct {
+		held, known []string
+		want        string
+	}{
+		{nil, nil, "all " + n},
+		{all, nil, "all " + n},
+		{reader, nil, "all " + n + " but core.user.write"},
+		{[]string{"core.user.read", "openid"}, nil, "core.user.read openid"},
+		{nil, []string{"a.read", "b.write"}, "a.read b.write"},
+	} {
+		if got := describeScopes(tc.held, tc.known); got != tc.want {
+			t.Errorf("describeScopes(%d held, %v) = %q, want %q", len(tc.held), tc.known, got, tc.want)
+		}
+	}
+}
+
+func TestServeInvalidClientStatus(t *testing.T) {
+	for args, want := range map[string]int{"": http.StatusBadRequest, "--invalid-client-status=401": http.StatusUnauthorized, "--invalid-client-status=400": http.StatusBadRequest} {
+		f, err := serveOptions(t, strings.Fields(args)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.AuthConfig().InvalidClientStatus; got != want {
+			t.Errorf("%q: InvalidClientStatus %d, want %d", args, got, want)
+		}
+	}
+}
+
+func TestParseRateLimit(t *testing.T) {
+	for in, want := range map[string]fake.FaultConfig{
+		"off":    {},
+		"coupa":  {RateLimit: true, Rate: 25, Burst: 20},
+		"25/20":  {RateLimit: true, Rate: 25, Burst: 20},
+		"0.5/1":  {RateLimit: true, Rate: 0.5, Burst: 1},
+		"100/50": {RateLimit: true, Rate: 100, Burst: 50},
+	} {
+		got, err := parseRateLimit(in)
+		if err != nil || got != want {
+			t.Errorf("parseRateLimit(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"on": "want off, coupa or RATE/BURST", "25": "want off, coupa or RATE/BURST", "Coupa": "want off",
+		"0/20": "rate", "-1/20": "rate", "x/20": "rate", "NaN/20": "rate", "Inf/20": "rate", "/20": "rate",
+		"25/0": "burst", "25/1.5": "burst", "25/": "burst", "25/20/5": "burst",
+	} {
+		if _, err := parseRateLimit(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseRateLimit(%q): %v, want an error about %q", in, err, want)
+		}
+	}
+}
+
+func TestServeRateLimitFlag(t *testing.T) {
+	f, err := serveOptions(t, "--rate-limit", "coupa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Faults(); !c.RateLimit || c.Rate != 25 || c.Burst != 20 {
+		t.Errorf("--rate-limit coupa: %+v", c)
+	}
+	if f, err = serveOptions(t); err != nil || f.Faults().RateLimit {
+		t.Errorf("off by default: %v %+v", err, f.Faults())
+	}
+	if _, err := serveOptions(t, "--rate-limit", "fast"); err == nil || !strings.Contains(err.Error(), "--rate-limit") {
+		t.Errorf("bad --rate-limit: %v", err)
 	}
 }

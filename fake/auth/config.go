@@ -8,30 +8,37 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
-// The scopes of Coupa's Users API. They are constants because both the fake's
-// router and its tests must spell them exactly as Coupa does.
+// The scopes the Users API requires. They are constants because both the
+// fake's router and its tests must spell them exactly as Coupa does; every
+// other scope of Coupa's catalogue ([spec.Scopes]) can be granted and asked
+// for, but no route needs it.
 const (
 	// ScopeRead lets a client list and show users (GET /api/users...).
-	ScopeRead = "core.user.read"
-	// ScopeWrite lets a client create and update users (POST, PUT).
-	ScopeWrite = "core.user.write"
+	ScopeRead = spec.ScopeRead
+	// ScopeWrite lets a client create and update users (POST, PUT, PATCH).
+	ScopeWrite = spec.ScopeWrite
 )
 
 // Defaults used by [DefaultConfig] and by [New] for zero fields. They are
 // exported so that documentation, examples and contract tests can refer to
 // the credentials a freshly started fake accepts without repeating literals.
 const (
-	// DefaultClientID is the full-access client of [DefaultConfig].
+	// DefaultClientID is the full-access client of [DefaultConfig]: it
+	// holds every known scope.
 	DefaultClientID = "coupa-fake-client"
 	// DefaultClientSecret is the secret of [DefaultClientID].
 	DefaultClientSecret = "coupa-fake-secret"
 	// DefaultReaderID is the read-only client of [DefaultConfig], there so
-	// that scope enforcement can be exercised without extra configuration.
+	// that scope enforcement can be exercised without extra configuration:
+	// it holds every known scope but ScopeWrite.
 	DefaultReaderID = "coupa-fake-reader"
 	// DefaultReaderSecret is the secret of [DefaultReaderID].
 	DefaultReaderSecret = "coupa-fake-reader-secret"
@@ -91,8 +98,10 @@ type Config struct {
 	// Clock is the time source for issuing and expiring tokens; nil means
 	// time.Now. The fake passes its controllable clock here.
 	Clock func() time.Time
-	// KnownScopes is the set of scopes that exist; empty means ScopeRead and
-	// ScopeWrite. Its order is the order scopes are listed in responses.
+	// KnownScopes is the set of scopes that exist; empty means Coupa's
+	// catalogue, [spec.Scopes] (about 150 names, sorted). A token request
+	// for any other name is invalid_scope. Its order is the order scopes are
+	// listed in responses.
 	KnownScopes []string
 	// Issuer is the "iss" claim; empty means DefaultIssuer.
 	Issuer string
@@ -102,6 +111,12 @@ type Config struct {
 	// an [ErrInsufficientScope]: 403 (the default, RFC 6750) or 401, since
 	// what Coupa answers is unknown.
 	InsufficientScopeStatus int
+	// InvalidClientStatus is the status of the token endpoint's
+	// invalid_client (unknown client, wrong secret, no or malformed client
+	// authentication): 400 (the default; Coupa answers 400 whatever the
+	// cause, as baton-coupa notes) or 401 with a Basic challenge (RFC 6749
+	// §5.2).
+	InvalidClientStatus int
 	// MaxCachedTokens bounds the verified-token cache (the whole cache is
 	// dropped when it would exceed the bound). 0 means
 	// DefaultMaxCachedTokens; a negative value disables caching.
@@ -110,16 +125,23 @@ type Config struct {
 
 // DefaultConfig returns the credentials a fake accepts out of the box: a
 // full-access client (DefaultClientID/DefaultClientSecret), a read-only client
-// (DefaultReaderID/DefaultReaderSecret, ScopeRead only) and one legacy API key
-// (DefaultAPIKey, both scopes), with 24-hour tokens. The signing key is left
-// empty, so each Service draws a random one. Each call returns fresh slices.
+// (DefaultReaderID/DefaultReaderSecret) and one legacy API key (DefaultAPIKey),
+// with 24-hour tokens. The full-access client and the key hold every known
+// scope (their Scopes are empty); the reader holds Coupa's whole catalogue but
+// ScopeWrite, so that a client asking for the many scopes real clients ask
+// for (baton-coupa's core.business_entity.read core.common.read
+// core.user_group.read core.user.read email login openid profile) gets a
+// token from either, and only the writes are refused to the reader. The
+// signing key is left empty, so each Service draws a random one. Each call
+// returns fresh slices.
 func DefaultConfig() Config {
+	reader := slices.DeleteFunc(spec.Scopes(), func(s string) bool { return s == ScopeWrite })
 	return Config{
 		Clients: []Client{
-			{ID: DefaultClientID, Secret: DefaultClientSecret, Scopes: []string{ScopeRead, ScopeWrite}},
-			{ID: DefaultReaderID, Secret: DefaultReaderSecret, Scopes: []string{ScopeRead}},
+			{ID: DefaultClientID, Secret: DefaultClientSecret},
+			{ID: DefaultReaderID, Secret: DefaultReaderSecret, Scopes: reader},
 		},
-		APIKeys:  []APIKey{{Key: DefaultAPIKey, Scopes: []string{ScopeRead, ScopeWrite}}},
+		APIKeys:  []APIKey{{Key: DefaultAPIKey}},
 		TokenTTL: DefaultTokenTTL,
 	}
 }
@@ -321,7 +343,7 @@ func (c Config) normalize() (normalized, []string, error) {
 	var warns []string
 	n := normalized{Config: c}
 	if len(n.KnownScopes) == 0 {
-		n.KnownScopes = []string{ScopeRead, ScopeWrite}
+		n.KnownScopes = spec.Scopes()
 	} else {
 		n.KnownScopes = append([]string(nil), n.KnownScopes...)
 	}
@@ -356,6 +378,13 @@ func (c Config) normalize() (normalized, []string, error) {
 	case http.StatusForbidden, http.StatusUnauthorized:
 	default:
 		return n, nil, fmt.Errorf("auth: insufficient scope status %d: want 401 or 403", n.InsufficientScopeStatus)
+	}
+	switch n.InvalidClientStatus {
+	case 0:
+		n.InvalidClientStatus = http.StatusBadRequest
+	case http.StatusBadRequest, http.StatusUnauthorized:
+	default:
+		return n, nil, fmt.Errorf("auth: invalid client status %d: want 400 or 401", n.InvalidClientStatus)
 	}
 	if n.MaxCachedTokens == 0 {
 		n.MaxCachedTokens = DefaultMaxCachedTokens
@@ -431,7 +460,7 @@ func (n *normalized) canonicalScopes(scopes []string) ([]string, error) {
 	for _, s := range scopes {
 		i, ok := n.knownIdx[s]
 		if !ok {
-			return nil, fmt.Errorf("unknown scope %q (known: %s)", s, strings.Join(n.KnownScopes, ", "))
+			return nil, fmt.Errorf("unknown scope %q (%s)", s, n.knownList())
 		}
 		held[i] = true
 	}
@@ -442,6 +471,16 @@ func (n *normalized) canonicalScopes(scopes []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// knownList names the known scopes for an error message: all of them when
+// they are few, otherwise how many there are and where they are listed, since
+// a message with Coupa's 150 names would hide the name that is wrong.
+func (n *normalized) knownList() string {
+	if len(n.KnownScopes) <= 10 {
+		return "known: " + strings.Join(n.KnownScopes, ", ")
+	}
+	return fmt.Sprintf("not one of the %d known scopes: `coupa-users spec` lists them under securitySchemes", len(n.KnownScopes))
 }
 
 // validScopeToken reports whether s is a scope-token of RFC 6749 §3.3.

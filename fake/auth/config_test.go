@@ -4,11 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 func TestDefaultConfig(t *testing.T) {
@@ -26,9 +28,19 @@ func TestDefaultConfig(t *testing.T) {
 	if !auth.ValidLegacyKey(auth.DefaultAPIKey) {
 		t.Error("default key has not the Coupa shape")
 	}
+	// The full-access client and the key hold every known scope; the reader all of Coupa's catalogue but
+	// core.user.write.
+	if len(cfg.Clients[0].Scopes) != 0 || len(cfg.APIKeys[0].Scopes) != 0 {
+		t.Errorf("full-access client or key restricted: %q, %q", cfg.Clients[0].Scopes, cfg.APIKeys[0].Scopes)
+	}
+	reader := cfg.Clients[1].Scopes
+	if len(reader) != len(spec.Scopes())-1 || slices.Contains(reader, auth.ScopeWrite) || !slices.Contains(reader, auth.ScopeRead) {
+		t.Errorf("reader scopes %q", reader)
+	}
 	// Fresh slices each call: no shared mutable defaults.
-	cfg.Clients[0].Scopes[0] = "x"
-	if auth.DefaultConfig().Clients[0].Scopes[0] != auth.ScopeRead {
+	first := reader[0]
+	reader[0] = "x"
+	if auth.DefaultConfig().Clients[1].Scopes[0] != first {
 		t.Error("DefaultConfig shares slices between calls")
 	}
 	// A random signing key per Service: tokens do not cross services.
@@ -65,6 +77,7 @@ func TestNewValidation(t *testing.T) {
 		{"sub-second ttl", func(c *auth.Config) { c.TokenTTL = 500 * time.Millisecond }, "token_ttl"},
 		{"fractional ttl", func(c *auth.Config) { c.TokenTTL = 1500 * time.Millisecond }, "whole number of seconds"},
 		{"bad scope status", func(c *auth.Config) { c.InsufficientScopeStatus = 404 }, "want 401 or 403"},
+		{"bad invalid client status", func(c *auth.Config) { c.InvalidClientStatus = 403 }, "invalid client status 403: want 400 or 401"},
 		{"bad known scope", func(c *auth.Config) { c.KnownScopes = []string{"a b"} }, "not a valid OAuth scope"},
 		{"empty known scope", func(c *auth.Config) { c.KnownScopes = []string{auth.ScopeRead, ""} }, "not a valid OAuth scope"},
 		{"duplicate known scope", func(c *auth.Config) { c.KnownScopes = []string{"a", "a"} }, "duplicate scope"},
@@ -97,7 +110,7 @@ func TestNewDefaultsAndWarnings(t *testing.T) {
 		t.Errorf("warnings %q", w)
 	}
 	tok, err := s.Issue("c")
-	if err != nil || tok.Scope != "core.user.read core.user.write" || tok.ExpiresIn != 86399 {
+	if err != nil || tok.Scope != allScopes || tok.ExpiresIn != 86399 {
 		t.Errorf("defaults: %+v %v", tok, err)
 	}
 	p, err := s.Authenticate(withHeader(auth.APIKeyHeader, "short"))
@@ -152,8 +165,20 @@ func TestParseClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok, _ := s.Issue("c"); tok.Scope != "core.user.read core.user.write" {
+	if tok, _ := s.Issue("c"); tok.Scope != allScopes {
 		t.Errorf("client without scopes got %q", tok.Scope)
+	}
+	// Any scope of the catalogue can be granted by the compact form, whatever it concerns.
+	more, err := auth.ParseClients("baton:s:core.business_entity.read+core.common.read+core.user_group.read+core.user.read+email+login+openid+profile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = auth.New(auth.Config{Clients: more})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, _ := s.Issue("baton"); tok.Scope != "core.business_entity.read core.common.read core.user.read core.user_group.read email login openid profile" {
+		t.Errorf("catalogue scopes by --clients: %q", tok.Scope)
 	}
 
 	for spec, want := range map[string]string{

@@ -6,7 +6,8 @@
 // controllable clock; this package owns only the security decisions so that
 // they can be tested on their own and kept free of the fake's HTTP conventions:
 //
-//   - [Service.TokenHandler] is mounted by the fake at POST /oauth2/token. It is
+//   - [Service.TokenHandler] is mounted by the fake at POST /oauth2/token and
+//     POST /oauth2/access_tokens (the tokenUrl of Coupa's R35–R39 Swagger). It is
 //     the only piece of this package that mirrors Coupa's published contract
 //     (RFC 6749 client credentials, JSON token responses, RFC 6749 §5.2 errors).
 //   - [Service.Authenticate] turns an API request's "Authorization: Bearer" or

@@ -22,34 +22,40 @@ type oauthError struct {
 	Status      int    `json:"-"`
 	Code        string `json:"error"`
 	Description string `json:"error_description,omitempty"`
-	basic       bool   // add the Basic challenge (401 invalid_client)
+	basic       bool   // add the Basic challenge (invalid_client answered 401)
 }
 
 func badRequest(format string, args ...any) *oauthError {
 	return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Description: fmt.Sprintf(format, args...)}
 }
 
-func invalidClient(format string, args ...any) *oauthError {
-	return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Description: fmt.Sprintf(format, args...), basic: true}
+// invalidClient is a failed client authentication, whatever the cause. Coupa answers 400 (as baton-coupa notes),
+// RFC 6749 §5.2 401 with a Basic challenge; Config.InvalidClientStatus chooses.
+func (s *Service) invalidClient(format string, args ...any) *oauthError {
+	return &oauthError{Status: s.invalidClientStatus, Code: "invalid_client", Description: fmt.Sprintf(format, args...),
+		basic: s.invalidClientStatus == http.StatusUnauthorized}
 }
 
 // TokenHandler returns the OAuth 2.0 token endpoint (RFC 6749 §4.4, client
-// credentials), which the fake mounts at POST /oauth2/token; it does not
-// look at the path. It accepts an application/x-www-form-urlencoded body
-// (a request without Content-Type is read as a form too, since some clients
-// omit it) of at most MaxTokenRequestBytes, with grant_type=client_credentials,
-// an optional space-separated scope (absent: every scope the client holds),
-// and client credentials either as client_id/client_secret form fields or as
-// HTTP Basic with form-urlencoded id and secret (RFC 6749 §2.3.1). Query
+// credentials), which the fake mounts at POST /oauth2/token and POST
+// /oauth2/access_tokens; it does not look at the path. It accepts an
+// application/x-www-form-urlencoded body (a request without Content-Type is
+// read as a form too, since some clients omit it) of at most
+// MaxTokenRequestBytes, with grant_type=client_credentials, an optional
+// space-separated scope (absent or blank: every scope the client holds), and
+// client credentials either as client_id/client_secret form fields or as HTTP
+// Basic with form-urlencoded id and secret (RFC 6749 §2.3.1). Query
 // parameters are ignored: credentials do not belong in URLs.
 //
 // Checks run in this order, and the first failure answers: method (405,
 // Allow: POST), body (400 invalid_request, or 413 when too large), grant_type
 // (missing or repeated: invalid_request; other: unsupported_grant_type),
-// client authentication (401 invalid_client with WWW-Authenticate: Basic
-// realm="coupa"; header and form naming different clients: invalid_request),
-// scope (400 invalid_scope for a scope unknown or not held). Every answer is
-// JSON with Cache-Control: no-store and Pragma: no-cache.
+// client authentication (invalid_client: 400 as Coupa answers, or with
+// Config.InvalidClientStatus 401 and WWW-Authenticate: Basic realm="coupa" as
+// RFC 6749 §5.2 has it; header and form naming different clients:
+// invalid_request), scope (400 invalid_scope for a scope unknown or not
+// held). Every answer is JSON with Cache-Control: no-store and Pragma:
+// no-cache.
 func (s *Service) TokenHandler() http.Handler {
 	return http.HandlerFunc(s.serveToken)
 }
@@ -150,11 +156,11 @@ func (s *Service) authenticateClient(r *http.Request, form url.Values) (*client,
 	if len(auths) == 1 {
 		scheme, cred, _ := strings.Cut(auths[0], " ")
 		if !strings.EqualFold(scheme, "Basic") {
-			return nil, invalidClient("the token endpoint takes client credentials by HTTP Basic or in the form body")
+			return nil, s.invalidClient("the token endpoint takes client credentials by HTTP Basic or in the form body")
 		}
 		var ok bool
 		if id, secret, ok = parseBasic(strings.TrimSpace(cred)); !ok {
-			return nil, invalidClient("malformed HTTP Basic credentials (want base64 of urlencoded id ':' urlencoded secret)")
+			return nil, s.invalidClient("malformed HTTP Basic credentials (want base64 of urlencoded id ':' urlencoded secret)")
 		}
 		// Sending both is against RFC 6749 §2.3; tolerate it only when
 		// the two agree.
@@ -167,18 +173,18 @@ func (s *Service) authenticateClient(r *http.Request, form url.Values) (*client,
 	} else {
 		switch {
 		case !hasFormID && !hasFormSecret:
-			return nil, invalidClient("no client authentication: send HTTP Basic or client_id and client_secret")
+			return nil, s.invalidClient("no client authentication: send HTTP Basic or client_id and client_secret")
 		case !hasFormID || formID[0] == "":
-			return nil, invalidClient("client_id is missing")
+			return nil, s.invalidClient("client_id is missing")
 		case !hasFormSecret || formSecret[0] == "":
-			return nil, invalidClient("client_secret is missing")
+			return nil, s.invalidClient("client_secret is missing")
 		}
 		id, secret = formID[0], formSecret[0]
 	}
 	c := s.checkClient(id, secret)
 	if c == nil {
 		// Same answer for unknown id and wrong secret.
-		return nil, invalidClient("client authentication failed")
+		return nil, s.invalidClient("client authentication failed")
 	}
 	return c, nil
 }

@@ -14,11 +14,19 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // testKey is a fixed signing key so tests can forge tokens with and
 // without it.
 var testKey = []byte("0123456789abcdef0123456789abcdef-test-signing-key")
+
+// allScopes is what a client holding every scope is granted without a scope
+// parameter: Coupa's whole catalogue, space-separated in its order.
+var allScopes = strings.Join(spec.Scopes(), " ")
+
+// readerScopes is what the default reader holds: all of it but core.user.write.
+var readerScopes = strings.Replace(allScopes, " "+auth.ScopeWrite+" ", " ", 1)
 
 // epoch is the fake clock's starting time.
 var epoch = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)

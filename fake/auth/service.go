@@ -26,7 +26,9 @@ type Service struct {
 	clock            func() time.Time
 	issuer, audience string
 	scopeStatus      int
-	warnings         []string
+	// invalidClientStatus answers a failed client authentication (400 or 401).
+	invalidClientStatus int
+	warnings            []string
 
 	signingKey []byte
 	macs       sync.Pool // of hash.Hash (HMAC-SHA256 with signingKey)
@@ -57,18 +59,19 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{
-		clients:     make(map[string]*client, len(n.Clients)),
-		keys:        make(map[[sha256.Size]byte]Principal, len(n.APIKeys)),
-		known:       n.KnownScopes,
-		knownIdx:    n.knownIdx,
-		ttl:         n.TokenTTL,
-		clock:       n.Clock,
-		issuer:      n.Issuer,
-		audience:    n.Audience,
-		scopeStatus: n.InsufficientScopeStatus,
-		warnings:    warns,
-		signingKey:  n.SigningKey,
-		jwtHeader:   base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
+		clients:             make(map[string]*client, len(n.Clients)),
+		keys:                make(map[[sha256.Size]byte]Principal, len(n.APIKeys)),
+		known:               n.KnownScopes,
+		knownIdx:            n.knownIdx,
+		ttl:                 n.TokenTTL,
+		clock:               n.Clock,
+		issuer:              n.Issuer,
+		audience:            n.Audience,
+		scopeStatus:         n.InsufficientScopeStatus,
+		invalidClientStatus: n.InvalidClientStatus,
+		warnings:            warns,
+		signingKey:          n.SigningKey,
+		jwtHeader:           base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
 	}
 	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
 	_, _ = rand.Read(s.dummySecret[:])

@@ -200,6 +200,26 @@ func TestRateLimitedRequestsAreRetried(t *testing.T) {
 	}
 }
 
+// The suite at its default rate (20 a second, bursts of 5) passes against Coupa's limit (25 a second, bursts of 20,
+// per client) as the fake's --rate-limit coupa applies it: a 429, if timing brings one, is retried.
+func TestSuiteUnderCoupasRateLimit(t *testing.T) {
+	t.Parallel()
+	f, err := fake.New(fake.Options{Users: 60, Faults: fake.FaultConfig{RateLimit: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	cfg := config(f)
+	cfg.Rate = 0 // the suite's default
+	cfg.Only = []string{"reading/paging", "security"}
+	cfg.Formats = []contract.Format{contract.FormatJSON}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+}
+
 // The rate limit holds at the server: no second sees more requests than the rate and the burst allow. Not parallel:
 // it runs before the parallel tests, so that a starved process does not bunch its requests at the server.
 func TestRateIsHonoured(t *testing.T) {
@@ -343,11 +363,11 @@ func TestReports(t *testing.T) {
 	}
 }
 
-// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, roles that
-// an update replaces rather than adds to, a limit above 50 refused rather than clamped, strict references on
-// update, datetimes in another time zone, `warnings` beside `errors` in error bodies, and more users than the sample
-// (so that the filter checks judge a prefix of the collection). Error bodies without `warnings`, as older Coupa
-// answers, pass too.
+// Coupa's plausible variants pass: 422 for validation failures, 200 on create, 401 for a missing scope, 401 for bad
+// client credentials, roles that an update replaces rather than adds to, a limit above 50 refused rather than
+// clamped, strict references on update, datetimes in another time zone, `warnings` beside `errors` in error bodies,
+// and more users than the sample (so that the filter checks judge a prefix of the collection). Error bodies without
+// `warnings`, as older Coupa answers, pass too.
 func TestPlausibleVariantsPass(t *testing.T) {
 	t.Parallel()
 	loc, err := time.LoadLocation("America/Los_Angeles")
@@ -365,6 +385,7 @@ func TestPlausibleVariantsPass(t *testing.T) {
 			opts.Auth = auth.DefaultConfig()
 			if name == "alternatives" {
 				opts.Auth.InsufficientScopeStatus = http.StatusUnauthorized
+				opts.Auth.InvalidClientStatus = http.StatusUnauthorized // RFC 6749's answer to bad client credentials
 			}
 			f, err := fake.New(opts)
 			if err != nil {

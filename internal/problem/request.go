@@ -14,8 +14,11 @@ const NoResults = "No results match your search criteria."
 // NotAUser refuses a body that is not an object.
 const NotAUser = "The request body must be a user object"
 
-// RateLimited refuses a request over Coupa's rate limit.
-const RateLimited = "Rate limit exceeded: at most 25 requests per second"
+// RateLimited refuses a request over the rate limit (Coupa's is 25 requests per second with bursts of 20).
+func RateLimited(perSecond float64, burst int) string {
+	return "Rate limit exceeded: at most " + strconv.FormatFloat(perSecond, 'g', -1, 64) +
+		" requests per second (bursts of " + strconv.Itoa(burst) + ")"
+}
 
 // InjectedFault is the answer of a fault set through the admin surface.
 const InjectedFault = "Injected fault"
