@@ -97,10 +97,14 @@ func (x expectation) want() string {
 }
 
 // roundTripElements are the elements sent and returned, which a round trip can compare: every input-and-output
-// element but active (deactivation has its own check).
+// element but active (deactivation has its own check) and custom-fields (which fields exist is each tenant's
+// setup, unknown to the suite).
 func roundTripElements() []*spec.Element {
 	var out []*spec.Element
 	for _, e := range theSpec().Elements {
+		if ob := theSpec().Objects[e.Object]; ob != nil && ob.Namespace {
+			continue
+		}
 		if e.In && e.Out && e.Name != "active" {
 			out = append(out, e)
 		}

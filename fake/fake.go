@@ -63,6 +63,10 @@ type Options struct {
 	ErrorWarnings ErrorWarnings
 	// RejectOverLimit answers limit > 50 with 400 instead of clamping it to 50.
 	RejectOverLimit bool
+	// CustomFields are the tenant's custom fields of users, in the custom-fields object of every user: accepted on
+	// input, stored, returned, filterable (`custom-fields[cost-center]=CC-1200`), projectable, and generated in the
+	// sample users. None by default (custom-fields is then null).
+	CustomFields []spec.CustomField
 	// StrictFields answers an unknown or never-returned name in `fields` with 400; by default it is ignored.
 	StrictFields bool
 	// StrictReferences makes an unresolvable reference on update an error, as it is on create (Coupa ignores it).
@@ -111,6 +115,9 @@ type Fake struct {
 func New(opts Options) (*Fake, error) {
 	s, err := spec.Load()
 	if err != nil {
+		return nil, err
+	}
+	if s, err = s.WithCustomFields(opts.CustomFields); err != nil {
 		return nil, err
 	}
 	layout, err := store.NewLayout(s)

@@ -32,7 +32,7 @@ func (f *Fake) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		users = fixtures.Generate(ref, fixtures.GenerateOptions{Seed: f.opts.Seed, Count: n})
+		users = fixtures.Generate(ref, fixtures.GenerateOptions{Seed: f.opts.Seed, Count: n, CustomFields: f.opts.CustomFields})
 	}
 	users = append(users, f.opts.Fixtures...)
 	// Loading makes short-lived garbage by the hundred megabytes for large populations: collect less often while

@@ -132,14 +132,22 @@ func ownedFields(ob *spec.Object, v any) ([]any, bool) {
 	if !ok {
 		return nil, false
 	}
-	fields := make([]any, len(names))
-	for i, name := range names {
-		switch x := byName[name].(type) {
-		case nil, string:
-			fields[i] = x
-		default:
+	fields := make([]any, 0, len(names))
+	for _, fl := range ob.Fields {
+		if fl.Name == "id" {
+			continue
+		}
+		x := byName[fl.Name]
+		k, ok := kinds.Of(fl.Kind)
+		if x == nil || !ok {
+			fields = append(fields, nil)
+			continue
+		}
+		v, ok := k.Loose(x)
+		if !ok {
 			return nil, false
 		}
+		fields = append(fields, k.Native(v))
 	}
 	return fields, true
 }

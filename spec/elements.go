@@ -78,6 +78,9 @@ type Object struct {
 	XMLName     string   // element name in XML ("approval-limit")
 	NaturalKeys []string // keys a request may refer to it by, besides id
 	Fields      []*Field // as returned, id first
+	// Namespace marks the object whose fields each tenant defines (custom-fields): the document lists none, and
+	// Spec.WithCustomFields gives a tenant's.
+	Namespace bool
 }
 
 // Field is a property of an associated object.
@@ -88,6 +91,7 @@ type Field struct {
 	Nullable  bool
 	Object    string     // for KindObject
 	Operators []Operator // filter operators when reached through an association (`manager[login]`)
+	Enum      []string   // allowed values (a custom field's options); nil for any
 }
 
 // Element returns the element with that name, spelled with dashes or underscores, or nil.
@@ -170,6 +174,7 @@ func (s *Spec) buildViews() error {
 			continue
 		}
 		ob := &Object{Name: name}
+		ob.Namespace, _ = ref.Value.Extensions["x-coupa-namespace"].(bool)
 		if ref.Value.XML != nil {
 			ob.XMLName = ref.Value.XML.Name
 		}

@@ -277,7 +277,8 @@ func TestElementViewCoversTheSeed(t *testing.T) {
 }
 
 // TestModelOrder: keys come in Coupa's model order (the 2024 user of the Delegates API page begins id,
-// created-at, updated-at, login, email, purchasing-user and ends with the associations, then the authors).
+// created-at, updated-at, login, email, purchasing-user and ends with the associations, the authors and the custom
+// fields).
 func TestModelOrder(t *testing.T) {
 	s := spec.MustLoad()
 	var names []string
@@ -289,7 +290,7 @@ func TestModelOrder(t *testing.T) {
 	if got := names[:6]; !slices.Equal(got, []string{"id", "created-at", "updated-at", "login", "email", "purchasing-user"}) {
 		t.Errorf("the first keys: %v", got)
 	}
-	if got := names[len(names)-2:]; !slices.Equal(got, []string{"created-by", "updated-by"}) {
+	if got := names[len(names)-3:]; !slices.Equal(got, []string{"created-by", "updated-by", "custom-fields"}) {
 		t.Errorf("the last keys: %v", got)
 	}
 	if !slices.Equal(names, loadTable(t).Order) {

@@ -35,7 +35,7 @@ type serveFlags struct {
 	addr, fixtures, fixturesMode, state, authMode        string
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
-	rolesUpdate, errorWarnings, rateLimit                string
+	rolesUpdate, errorWarnings, rateLimit, customFields  string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -51,6 +51,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.IntVar(&fl.users, "users", 100, "number of generated users")
 	fs.Int64Var(&fl.seed, "seed", 1, "seed of the generated users: the same seed gives the same users")
 	fs.StringVar(&fl.fixtures, "fixtures", "", "JSON file of users to load at start (an array, or {\"users\": [...]})")
+	fs.StringVar(&fl.customFields, "custom-fields", "", `JSON file of the tenant's custom fields: [{"name":"cost-center","type":"string","max_length":40,"options":[...]}]`)
 	fs.StringVar(&fl.fixturesMode, "fixtures-mode", "add", "add the fixtures to the generated users, or replace them")
 	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts (env COUPA_USERS_STATE)")
 	fs.StringVar(&fl.authMode, "auth", "on", "on, or off to serve every request without credentials")
@@ -139,6 +140,15 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 		return opts, fmt.Errorf("--timezone: %w", err)
 	}
 	opts.Location = loc
+	if fl.customFields != "" {
+		data, err := os.ReadFile(fl.customFields)
+		if err != nil {
+			return opts, fmt.Errorf("--custom-fields: %w", err)
+		}
+		if opts.CustomFields, err = spec.ParseCustomFields(data); err != nil {
+			return opts, fmt.Errorf("--custom-fields %s: %w", fl.customFields, err)
+		}
+	}
 	if fl.fixtures != "" {
 		f, err := os.Open(fl.fixtures)
 		if err != nil {

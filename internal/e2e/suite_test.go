@@ -16,6 +16,7 @@ import (
 	"github.com/coupa-kit/coupa-users/contract/contracttest"
 	"github.com/coupa-kit/coupa-users/fake"
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // requireClean fails the test for every check that did not pass (skips excepted) and every user left active.
@@ -367,7 +368,7 @@ func TestReports(t *testing.T) {
 // client credentials, roles that an update replaces rather than adds to, a limit above 50 refused rather than
 // clamped, strict references on update, datetimes in another time zone, `warnings` beside `errors` in error bodies,
 // and more users than the sample (so that the filter checks judge a prefix of the collection). Error bodies without
-// `warnings`, as older Coupa answers, pass too.
+// `warnings`, as older Coupa answers, pass too, and so do users with a tenant's custom fields.
 func TestPlausibleVariantsPass(t *testing.T) {
 	t.Parallel()
 	loc, err := time.LoadLocation("America/Los_Angeles")
@@ -377,7 +378,10 @@ func TestPlausibleVariantsPass(t *testing.T) {
 	variants := map[string]fake.Options{
 		"alternatives": {Users: 160, Seed: 7, ValidationStatus: http.StatusUnprocessableEntity, CreateStatus: http.StatusOK,
 			RejectOverLimit: true, StrictReferences: true, ReplaceRoles: true, Location: loc, ErrorWarnings: fake.WarningsOutside},
-		"older error bodies": {Users: 50, Seed: 3, ErrorWarnings: fake.WarningsOmit},
+		"older error bodies, custom fields": {Users: 50, Seed: 3, ErrorWarnings: fake.WarningsOmit,
+			CustomFields: []spec.CustomField{{Name: "cost-center", Type: "string", MaxLength: 20},
+				{Name: "headcount", Type: "integer"}, {Name: "remote", Type: "boolean"}, {Name: "start-date", Type: "datetime"},
+				{Name: "budget", Type: "decimal"}}},
 	}
 	for name, opts := range variants {
 		t.Run(name, func(t *testing.T) {

@@ -103,3 +103,6 @@ func (Boolean) Text(v Value, _ *time.Location) string { return strconv.FormatBoo
 
 // Plain is the bool.
 func (Boolean) Plain(v Value) any { return v.Bool }
+
+// Native is the bool.
+func (Boolean) Native(v Value) any { return v.Bool }

@@ -97,3 +97,6 @@ func (DateTime) Text(v Value, loc *time.Location) string { return v.Time.In(loc)
 
 // Plain is the time in UTC, as Coupa writes it.
 func (DateTime) Plain(v Value) any { return v.Time.UTC().Format(Layout) }
+
+// Native is the time.Time.
+func (DateTime) Native(v Value) any { return v.Time }

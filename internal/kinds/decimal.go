@@ -116,3 +116,6 @@ func (Decimal) Text(v Value, _ *time.Location) string { return v.Str }
 
 // Plain is the text.
 func (Decimal) Plain(v Value) any { return v.Str }
+
+// Native is the text.
+func (Decimal) Native(v Value) any { return v.Str }

@@ -26,6 +26,10 @@ func (Integer) Cast(el *spec.Element, v any) (Value, problem.Code) {
 		if v == math.Trunc(v) && math.Abs(v) <= 1<<53 {
 			n, ok = int64(v), true
 		}
+	case int64: // Go callers (fixtures) rather than decoders
+		n, ok = v, true
+	case int:
+		n, ok = int64(v), true
 	case string:
 		t := strings.TrimSpace(v)
 		if t == "" {
@@ -105,3 +109,6 @@ func ID(v any) (int64, bool) {
 
 // Plain is the int64.
 func (Integer) Plain(v Value) any { return v.Int }
+
+// Native is the int64.
+func (Integer) Native(v Value) any { return v.Int }

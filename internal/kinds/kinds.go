@@ -43,6 +43,9 @@ type Kind interface {
 	// Plain is v as a JSON-native Go value (string, int64, bool; a datetime as RFC 3339 text in UTC), as state
 	// files and the admin dump hold it; Loose reads it back.
 	Plain(v Value) any
+	// Native is v as the loosely typed value an owned object's field holds (string, int64, bool, time.Time; a
+	// decimal's text); Loose reads it back.
+	Native(v Value) any
 }
 
 // Value is one value of a scalar kind; the kind says which field holds it.

@@ -87,3 +87,6 @@ func RuneCountOver(s string, n int) bool {
 
 // Plain is the string.
 func (String) Plain(v Value) any { return v.Str }
+
+// Native is the string.
+func (String) Native(v Value) any { return v.Str }

@@ -29,6 +29,7 @@ type assignment struct {
 	list  []int64
 	add   bool // the list adds to the stored one (roles on update)
 	owned *store.Owned
+	given []bool // for a namespace: the owned fields the body sets (the others keep their values)
 }
 
 // plan is a checked request body: the values to store and the problems found.
@@ -206,36 +207,63 @@ func (s *Service) planRef(ctx context.Context, el *spec.Element, ref map[string]
 	return s.resolver.resolve(ctx, el, ref)
 }
 
-// planOwned checks an object the user owns by value (a phone number): its fields other than id, strings, in the
-// object's field order, with the fields its input schema requires.
+// planOwned checks an object the user owns by value (a phone number, the custom fields): its fields other than id,
+// each cast by its kind (package kinds), in the object's field order, with the fields its input schema requires.
+// For a namespace (custom-fields) only the fields the body names change; apply keeps the others.
 func (s *Service) planOwned(a *assignment, m map[string]any) (*problem.Problem, bool, error) {
 	el := a.el
 	ob := s.layout.Object(el.Object)
 	o := &store.Owned{ID: s.ownedIDs.Add(1)}
+	var given []bool
 	for _, fl := range ob.Fields {
 		if fl.Name == "id" {
 			continue
 		}
 		val, ok := m[fl.Name]
 		if !ok {
-			val = m[strings.ReplaceAll(fl.Name, "-", "_")]
+			val, ok = m[strings.ReplaceAll(fl.Name, "-", "_")]
 		}
-		str, isStr := val.(string)
-		switch {
-		case (val == nil || (isStr && str == "")) && slices.Contains(s.ownedRequired[el.Object], fl.Name):
-			return &problem.Problem{Code: problem.Blank, Element: el.Name, Field: fl.Name}, false, nil
-		case val == nil || (isStr && str == ""):
-			o.Fields = append(o.Fields, nil)
-		case !isStr:
-			return &problem.Problem{Code: problem.Invalid, Element: el.Name, Field: fl.Name}, false, nil
-		case fl.MaxLength > 0 && kinds.RuneCountOver(str, fl.MaxLength):
-			return &problem.Problem{Code: problem.TooLong, Element: el.Name, Field: fl.Name, Max: fl.MaxLength}, false, nil
-		default:
-			o.Fields = append(o.Fields, str)
+		if ob.Namespace {
+			given = append(given, ok)
+		}
+		v, pr := s.ownedValue(el, fl, val)
+		if pr != nil {
+			return pr, false, nil
+		}
+		o.Fields = append(o.Fields, v)
+	}
+	a.owned, a.given = o, given
+	return nil, false, nil
+}
+
+// ownedValue casts one field of an owned object into the loosely typed value it is stored as; nil for null or
+// blank.
+func (s *Service) ownedValue(el *spec.Element, fl *spec.Field, val any) (any, *problem.Problem) {
+	bad := func(c problem.Code) (any, *problem.Problem) {
+		pr := &problem.Problem{Code: c, Element: el.Name, Field: fl.Name}
+		if c == problem.TooLong {
+			pr.Max = fl.MaxLength
+		}
+		return nil, pr
+	}
+	k, ok := kinds.Of(fl.Kind)
+	if !ok {
+		return bad(problem.Invalid)
+	}
+	var v kinds.Value
+	if val != nil {
+		var code problem.Code
+		if v, code = k.Cast(&spec.Element{Name: fl.Name, Kind: fl.Kind, MaxLength: fl.MaxLength, Enum: fl.Enum}, val); code != 0 {
+			return bad(code)
 		}
 	}
-	a.owned = o
-	return nil, false, nil
+	if val == nil || v.Null || (fl.Kind == spec.KindString && v.Str == "") {
+		if slices.Contains(s.ownedRequired[el.Object], fl.Name) {
+			return bad(problem.Blank)
+		}
+		return nil, nil
+	}
+	return k.Native(v), nil
 }
 
 // addRoles makes a non-empty `roles` list add to the user's roles instead of replacing them.
@@ -270,10 +298,16 @@ func (p *plan) apply(r *store.Record) {
 		case a.el.List:
 			r.SetList(a.slot, a.list)
 		case a.owned != nil:
+			o := a.owned
 			if old := r.OwnedOf(a.slot); old != nil {
-				a.owned.ID = old.ID // a phone number keeps its id when it changes
+				o = &store.Owned{ID: old.ID, Fields: slices.Clone(a.owned.Fields)} // a phone number keeps its id
+				for i, given := range a.given {
+					if !given && i < len(old.Fields) {
+						o.Fields[i] = old.Fields[i] // a custom field the body leaves out keeps its value
+					}
+				}
 			}
-			r.SetOwned(a.slot, a.owned)
+			r.SetOwned(a.slot, o)
 		default:
 			r.SetRef(a.slot, a.ref)
 		}

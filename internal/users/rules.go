@@ -29,6 +29,11 @@ func (s *Service) newTemplate() *store.Record {
 		if e.List {
 			r.SetList(sl, []int64{})
 		}
+		if ob := s.layout.Object(e.Object); ob != nil && ob.Namespace && len(ob.Fields) > 0 {
+			// Every user has the tenant's custom fields, null until set, as Coupa returns them (a tenant without
+			// any: custom-fields is null).
+			r.SetOwned(sl, &store.Owned{Fields: make([]any, len(ob.Fields))})
+		}
 	}
 	set := func(name, v string) {
 		if sl, ok := s.layout.Slot(name); ok {

@@ -119,7 +119,7 @@ func TestValueShapes(t *testing.T) {
 		"owned without number": {map[string]any{"phone-work": map[string]any{"country-code": "1"}}, "phone-work.number: number can't be blank"},
 		"owned field too long": {map[string]any{"phone-work": map[string]any{"country-code": "1", "number": strings.Repeat("9", 41)}},
 			"phone-work.number: number is too long (maximum is 40 characters)"},
-		"owned field number": {map[string]any{"phone-work": map[string]any{"country-code": "1", "number": 5.0}}, "phone-work.number: number is invalid"},
+		"owned field boolean": {map[string]any{"phone-work": map[string]any{"country-code": "1", "number": true}}, "phone-work.number: number is invalid"},
 		"unknown currency": {map[string]any{"default-currency": map[string]any{"code": "NOPE"}},
 			`default-currency: Unable to find valid Currency record for default-currency with keys {"code"=>"NOPE"}. Possible keys are ["id", "code"]`},
 	}

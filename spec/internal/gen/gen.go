@@ -644,6 +644,9 @@ func (g *generator) fieldSchema(f table.Field) obj {
 }
 
 func (g *generator) objectSchema(ob table.Object) (obj, error) {
+	if ob.Namespace {
+		return namespaceSchema(ob, " (as returned)."), nil
+	}
 	var props obj
 	for _, f := range ob.Fields {
 		props = props.with(f.Name, g.fieldSchema(f))
@@ -678,7 +681,25 @@ func fieldNames(ob table.Object) []string {
 // objectInputSchema is how a request names an associated object: by id or by natural key. Extra keys are
 // allowed because clients often send back the whole object they read; a phone number, which has no natural key,
 // is sent by value.
+// namespaceSchema describes an object whose fields each tenant defines: any name, a scalar or null each.
+func namespaceSchema(ob table.Object, as string) obj {
+	return o(
+		"type", "object",
+		"nullable", true,
+		"description", ob.Description+as,
+		"additionalProperties", o("nullable", true, "oneOf", []any{
+			o("type", "string"), o("type", "number"), o("type", "boolean")}),
+		"xml", o("name", ob.XML),
+		"example", o("cost-center", "CC-1200", "start-date", "2024-03-04T00:00:00Z"),
+		"x-coupa-natural-keys", []any{},
+		"x-coupa-namespace", true,
+	)
+}
+
 func (g *generator) objectInputSchema(ob table.Object) obj {
+	if ob.Namespace {
+		return namespaceSchema(ob, " (as sent: the fields to set; the others keep their values).")
+	}
 	if len(ob.NaturalKeys) == 0 {
 		var props obj
 		var required []any

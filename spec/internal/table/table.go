@@ -83,6 +83,9 @@ type Object struct {
 	Description string   `yaml:"description"`
 	NaturalKeys []string `yaml:"natural_keys"`
 	Fields      []Field  `yaml:"fields"`
+	// Namespace marks an object whose fields each tenant defines (custom-fields): the table lists none, and
+	// the document allows any.
+	Namespace bool `yaml:"namespace"`
 }
 
 // Field is one property of an associated object.
@@ -143,7 +146,10 @@ func (t *Table) check() error {
 				errs = append(errs, fmt.Errorf("object %s field %s: %w", o.Name, f.Name, err))
 			}
 		}
-		if !fields["id"] {
+		switch {
+		case o.Namespace && (len(o.Fields) > 0 || len(o.NaturalKeys) > 0):
+			errs = append(errs, fmt.Errorf("object %s: a namespace lists no fields and no natural keys", o.Name))
+		case !o.Namespace && !fields["id"]:
 			errs = append(errs, fmt.Errorf("object %s: no id field", o.Name))
 		}
 		for _, k := range o.NaturalKeys {
