@@ -197,3 +197,26 @@ func TestXMLShapes(t *testing.T) {
 		last = i
 	}
 }
+
+// TestNestedObjectsCarryTimestamps: Coupa's samples and the R39 Swagger give departments, approval limits,
+// addresses, accounts, account types and content groups their created-at and updated-at, after the id.
+func TestNestedObjectsCarryTimestamps(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	wantStatus(t, sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{
+		"department": map[string]any{"name": "Sales"}, "content-groups": []any{map[string]any{"name": "North America"}}}), 200)
+	js := string(getJSON(t, s, "/api/users/5").body)
+	u := getJSON(t, s, "/api/users/5").object(t)
+	dept := u["department"].(map[string]any)
+	group := u["content-groups"].([]any)[0].(map[string]any)
+	for name, ob := range map[string]map[string]any{"department": dept, "content group": group} {
+		for _, k := range []string{"created-at", "updated-at"} {
+			if v, _ := ob[k].(string); !offsetTime.MatchString(v) {
+				t.Errorf("%s %s: %v", name, k, ob[k])
+			}
+		}
+	}
+	i := strings.Index(js, `"department":{`)
+	if i < 0 || !strings.HasPrefix(js[i:], `"department":{"id":`) || strings.Index(js[i:], `"created-at"`) > strings.Index(js[i:], `"name"`) {
+		t.Errorf("department keys out of order: %.200s", js[max(i, 0):])
+	}
+}
