@@ -687,8 +687,8 @@ func namespaceSchema(ob table.Object, as string) obj {
 		"type", "object",
 		"nullable", true,
 		"description", ob.Description+as,
-		"additionalProperties", o("nullable", true, "oneOf", []any{
-			o("type", "string"), o("type", "number"), o("type", "boolean")}),
+		// Any JSON value: OpenAPI 3.0 cannot say "a string, number, boolean or null" without a type for null.
+		"additionalProperties", o("description", "A custom field's value: a string, number, boolean or null."),
 		"xml", o("name", ob.XML),
 		"example", o("cost-center", "CC-1200", "start-date", "2024-03-04T00:00:00Z"),
 		"x-coupa-natural-keys", []any{},
