@@ -392,7 +392,9 @@ func (g *generator) schemas() (obj, error) {
 			return nil, err
 		}
 		s = s.with(ob.Name, out)
-		s = s.with(ob.Name+"Input", g.objectInputSchema(ob))
+		if g.takenOnInput(ob.Name) {
+			s = s.with(ob.Name+"Input", g.objectInputSchema(ob))
+		}
 	}
 	// Where `warnings` sits varies: inside `errors` in Coupa's current bodies (baton-coupa's request.go quotes one),
 	// beside it in the fake's old body (--error-warnings outside), absent in Coupa's older samples. The schema
@@ -687,8 +689,10 @@ func namespaceSchema(ob table.Object, as string) obj {
 		"type", "object",
 		"nullable", true,
 		"description", ob.Description+as,
-		// Any JSON value: OpenAPI 3.0 cannot say "a string, number, boolean or null" without a type for null.
-		"additionalProperties", o("description", "A custom field's value: a string, number, boolean or null."),
+		// OpenAPI 3.0 has no null type: each typed branch is nullable instead.
+		"additionalProperties", o("description", "A custom field's value: a string, number, boolean or null.",
+			"anyOf", []any{o("type", "string", "nullable", true), o("type", "number", "nullable", true),
+				o("type", "boolean", "nullable", true)}),
 		"xml", o("name", ob.XML),
 		"example", o("cost-center", "CC-1200", "start-date", "2024-03-04T00:00:00Z"),
 		"x-coupa-natural-keys", []any{},
@@ -789,4 +793,15 @@ func singular(name string) string {
 		return strings.TrimSuffix(name, "s")
 	}
 	return name
+}
+
+// takenOnInput reports whether an input element refers to the object, so that its input schema is used (pcard,
+// output only, has none).
+func (g *generator) takenOnInput(object string) bool {
+	for _, e := range g.all {
+		if e.In && e.Object == object {
+			return true
+		}
+	}
+	return false
 }
