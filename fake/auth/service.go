@@ -17,10 +17,12 @@ import (
 // one fake instance; it is safe for concurrent use, and its configuration is
 // fixed at [New] so that no request can observe a half-changed credential set.
 type Service struct {
-	clients  map[string]*client
-	keys     map[[sha256.Size]byte]Principal
-	known    []string
-	knownIdx map[string]int
+	clients map[string]*client
+	keys    map[[sha256.Size]byte]Principal
+	known   *catalogue
+	// noScopes is the set of a token whose scope claim is empty, shared
+	// like every other set.
+	noScopes *scopeSet
 
 	ttl              time.Duration
 	clock            func() time.Time
@@ -43,11 +45,9 @@ type Service struct {
 type client struct {
 	id     string
 	secret [sha256.Size]byte // SHA-256 of the secret: fixed-length constant-time compare
-	scopes []string          // canonical order, never modified
-	all    string            // scopes joined by spaces, as in the scope claim
+	scopes *scopeSet         // what it holds; shared by its full-grant principals
+	all    string            // its scopes joined by spaces, as in the scope claim
 }
-
-func (c *client) joined() string { return c.all }
 
 // New validates cfg and builds a Service. Zero fields take the defaults
 // documented on [Config]; doubtful but usable settings (a key that does not
@@ -61,8 +61,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		clients:             make(map[string]*client, len(n.Clients)),
 		keys:                make(map[[sha256.Size]byte]Principal, len(n.APIKeys)),
-		known:               n.KnownScopes,
-		knownIdx:            n.knownIdx,
+		known:               &catalogue{names: n.KnownScopes, index: n.knownIdx},
 		ttl:                 n.TokenTTL,
 		clock:               n.Clock,
 		issuer:              n.Issuer,
@@ -75,8 +74,10 @@ func New(cfg Config) (*Service, error) {
 	}
 	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
 	_, _ = rand.Read(s.dummySecret[:])
+	s.noScopes = newScopeSet(s.known)
 	for _, c := range n.Clients {
-		s.clients[c.ID] = &client{id: c.ID, secret: sha256.Sum256([]byte(c.Secret)), scopes: c.Scopes, all: strings.Join(c.Scopes, " ")}
+		s.clients[c.ID] = &client{id: c.ID, secret: sha256.Sum256([]byte(c.Secret)),
+			scopes: s.scopeSet(c.Scopes), all: strings.Join(c.Scopes, " ")}
 	}
 	for _, k := range n.APIKeys {
 		sum := sha256.Sum256([]byte(k.Key))
@@ -84,14 +85,24 @@ func New(cfg Config) (*Service, error) {
 			// A stable label that identifies the key in logs without
 			// revealing it.
 			ClientID: "api-key:" + hex.EncodeToString(sum[:4]),
-			Scopes:   k.Scopes,
 			Via:      ViaAPIKey,
+			scopes:   s.scopeSet(k.Scopes),
 		}
 	}
 	if n.MaxCachedTokens > 0 {
 		s.cache = &tokenCache{max: n.MaxCachedTokens}
 	}
 	return s, nil
+}
+
+// scopeSet builds the set of names, which normalize has already checked
+// are known.
+func (s *Service) scopeSet(names []string) *scopeSet {
+	set := newScopeSet(s.known)
+	for _, sc := range names {
+		set.add(s.known.index[sc])
+	}
+	return set
 }
 
 // Warnings returns the configuration problems New accepted but that may
@@ -145,7 +156,7 @@ type tokenCache struct {
 }
 
 type cacheEntry struct {
-	p   Principal // Scopes is shared: copy before handing out
+	p   Principal // handed out as it is: its scope set is immutable
 	exp int64     // unix seconds; expired when now ≥ exp
 }
 
