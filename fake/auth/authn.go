@@ -181,7 +181,7 @@ func (s *Service) authenticateBearer(tok string) (Principal, error) {
 	if s.cache != nil {
 		if e, ok := s.cache.get(tok); ok {
 			if now.Unix() >= e.exp {
-				s.cache.remove(tok)
+				s.cache.remove(e)
 				return Principal{}, expiredToken(e.exp)
 			}
 			return e.p, nil
@@ -192,7 +192,7 @@ func (s *Service) authenticateBearer(tok string) (Principal, error) {
 		return Principal{}, err
 	}
 	if s.cache != nil {
-		s.cache.put(tok, &cacheEntry{p: p, exp: exp})
+		s.cache.put(&cacheEntry{tok: tok, p: p, exp: exp})
 	}
 	return p, nil
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +94,46 @@ func TestSanitize(t *testing.T) {
 		if got := sanitize(in, 10); got != want {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The cache is keyed by signature, but a hit must be the whole token: a
+// token whose payload was changed under a cached token's signature is
+// verified, and refused, not served the cached principal.
+func TestTokenCacheComparesWholeToken(t *testing.T) {
+	cfg := DefaultConfig()
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := s.Issue(DefaultReaderID, ScopeRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Issue(DefaultClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authn := func(tok string) (Principal, error) {
+		r := httptest.NewRequest("GET", "/api/users/1", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		return s.Authenticate(r)
+	}
+	if _, err := authn(two.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	// The whole-catalogue token's payload under the cached token's signature.
+	dot := strings.LastIndexByte(two.AccessToken, '.')
+	spliced := all.AccessToken[:strings.LastIndexByte(all.AccessToken, '.')] + two.AccessToken[dot:]
+	for i := 0; i < 2; i++ {
+		if p, err := authn(spliced); err == nil {
+			t.Fatalf("spliced token accepted as %s with %q", p.ClientID, p.ScopeList())
+		}
+	}
+	if p, err := authn(two.AccessToken); err != nil || p.ClientID != DefaultReaderID || p.Has(ScopeWrite) {
+		t.Fatalf("cached token after the splice: %v %v", p.ScopeList(), err)
+	}
+	if n := s.cache.len(); n != 1 {
+		t.Errorf("cache holds %d, want 1", n)
 	}
 }
