@@ -1,7 +1,10 @@
 package auth
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +139,61 @@ func TestTokenCacheComparesWholeToken(t *testing.T) {
 	if n := s.cache.len(); n != 1 {
 		t.Errorf("cache holds %d, want 1", n)
 	}
+}
+
+// parseIssued is a shortcut past encoding/json for the payloads issue
+// writes: whatever it accepts, encoding/json must decode to the same claims.
+func FuzzParseIssued(f *testing.F) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, scopes := range [][]string{nil, {ScopeRead, ScopeWrite}} {
+		tok, err := s.Issue(DefaultClientID, scopes...)
+		if err != nil {
+			f.Fatal(err)
+		}
+		payload := strings.Split(tok.AccessToken, ".")[1]
+		raw, err := base64.RawURLEncoding.DecodeString(payload)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, ok := parseIssued(raw); !ok {
+			f.Fatalf("an issued payload takes the slow path: %s", raw)
+		}
+		f.Add(raw)
+	}
+	const good = `{"iss":"i","sub":"s","aud":"a","scope":"x y","iat":1,"exp":2,"jti":"j"}`
+	for _, seed := range []string{
+		good,
+		`{"iss":"i","sub":"s","aud":"a","scope":"","iat":0,"exp":2,"jti":""}`,
+		`{"iss":"i\u0041","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":["a"],"scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":01,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1.5,"exp":2e3,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":-1,"exp":2,"jti":"j"}`,
+		`{"iss":"é","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j","nbf":3}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"} `,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x\ty","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":null,"sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":99999999999999999999,"exp":2,"jti":"j"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok := parseIssued(raw)
+		if !ok {
+			return
+		}
+		var want claims
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("parseIssued accepted what encoding/json refuses (%v): %s", err, raw)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("parseIssued(%s) = %+v, encoding/json %+v", raw, got, want)
+		}
+	})
 }

@@ -144,17 +144,8 @@ func (s *Service) verify(tok string, now time.Time) (Principal, int64, error) {
 	if err != nil {
 		return Principal{}, 0, invalidToken("malformed payload encoding")
 	}
-	var cl struct {
-		Iss   *string         `json:"iss"`
-		Sub   string          `json:"sub"`
-		Aud   json.RawMessage `json:"aud"`
-		Scope *string         `json:"scope"`
-		Iat   json.Number     `json:"iat"`
-		Exp   json.Number     `json:"exp"`
-		Nbf   json.Number     `json:"nbf"`
-		Jti   string          `json:"jti"`
-	}
-	if err := json.Unmarshal(raw, &cl); err != nil {
+	cl, err := decodeClaims(raw)
+	if err != nil {
 		return Principal{}, 0, invalidToken("malformed claims")
 	}
 	if cl.Iss == nil || *cl.Iss != s.issuer {
