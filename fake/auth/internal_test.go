@@ -141,6 +141,19 @@ func TestTokenCacheComparesWholeToken(t *testing.T) {
 	}
 }
 
+func TestTokenChars(t *testing.T) {
+	const want = "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+	var got []byte
+	for c, ok := range newTokenChars() {
+		if ok {
+			got = append(got, byte(c))
+		}
+	}
+	if string(got) != want {
+		t.Errorf("token bytes %q, want %q", got, want)
+	}
+}
+
 // parseIssued is a shortcut past encoding/json for the payloads issue
 // writes: whatever it accepts, encoding/json must decode to the same claims.
 func FuzzParseIssued(f *testing.F) {

@@ -35,6 +35,7 @@ type Service struct {
 	signingKey []byte
 	macs       sync.Pool // of hash.Hash (HMAC-SHA256 with signingKey)
 	jwtHeader  string    // base64url of the header this Service writes
+	tokenChars *tokenChars
 	// dummySecret is compared against when a client id is unknown, so that
 	// unknown ids and wrong secrets take the same time.
 	dummySecret [sha256.Size]byte
@@ -71,6 +72,7 @@ func New(cfg Config) (*Service, error) {
 		warnings:            warns,
 		signingKey:          n.SigningKey,
 		jwtHeader:           base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
+		tokenChars:          newTokenChars(),
 	}
 	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
 	_, _ = rand.Read(s.dummySecret[:])

@@ -110,8 +110,7 @@ func (s *Service) signInto(buf *[sigLen]byte, input string) []byte {
 // expiry in unix seconds.
 func (s *Service) verify(tok string, now time.Time) (Principal, int64, error) {
 	for i := 0; i < len(tok); i++ {
-		c := tok[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+		if !s.tokenChars[tok[i]] {
 			return Principal{}, 0, invalidToken("malformed token: character %d is not base64url or '.'", i)
 		}
 	}
@@ -188,6 +187,21 @@ func (s *Service) verify(tok string, now time.Time) (Principal, int64, error) {
 		return Principal{}, 0, expiredToken(exp)
 	}
 	return Principal{ClientID: c.id, Via: ViaOAuth2, scopes: scopes}, exp, nil
+}
+
+// tokenChars marks the bytes a token may hold, base64url and '.'. It is a
+// table because a whole-catalogue token is 5.7 KB and the scan of it with
+// a chain of comparisons per byte cost as much as its HMAC; the table
+// lookup costs about half.
+type tokenChars [256]bool
+
+func newTokenChars() *tokenChars {
+	var t tokenChars
+	for c := range t {
+		b := byte(c)
+		t[c] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-' || b == '_' || b == '.'
+	}
+	return &t
 }
 
 // checkHeader parses a JOSE header other than the one this Service writes.
