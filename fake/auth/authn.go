@@ -62,13 +62,13 @@ func NewPrincipal(clientID, via string, scopes ...string) Principal {
 	return Principal{ClientID: clientID, Via: via, scopes: set}
 }
 
-// Has reports whether the principal was granted scope, in constant time
-// whatever the number of scopes granted.
+// Has reports whether the principal was granted scope. It costs a map
+// probe and a bit test, whatever the number of scopes granted.
 func (p Principal) Has(scope string) bool { return p.scopes.has(scope) }
 
 // ScopeList returns the granted scopes in the configured order (the order
-// of the known scopes), in a new slice on each call that the caller may
-// keep or modify. It costs an allocation proportional to the number of
+// of the known scopes; for [NewPrincipal], of its arguments), in a new
+// slice on each call that the caller may keep or modify. It costs an allocation proportional to the number of
 // scopes, so the request path uses Has instead.
 func (p Principal) ScopeList() []string { return p.scopes.list() }
 
