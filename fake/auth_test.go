@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -242,6 +243,63 @@ func TestInvalidClientStatus(t *testing.T) {
 				if resp.StatusCode != tc.status || body["error"] != "invalid_client" || resp.Header.Get("WWW-Authenticate") != tc.challenge ||
 					resp.Header.Get("Content-Type") != "application/json" {
 					t.Errorf("%s, %s at %s: %d %v %v", tc.name, cause, path, resp.StatusCode, resp.Header, body)
+				}
+			}
+		}
+	}
+}
+
+// A token for the whole catalogue and tokens for two scopes open exactly the routes their users scope opens: reads
+// need core.user.read, writes core.user.write, and a missing scope answers the configured status, from the cache
+// and on first use alike.
+func TestScopesAuthoriseRoutes(t *testing.T) {
+	for _, status := range []int{http.StatusForbidden, http.StatusUnauthorized} {
+		s := newServer(t, fake.Options{Users: 3, Auth: auth.Config{InsufficientScopeStatus: status}})
+		n := 0
+		for _, tc := range []struct {
+			name, id, secret, scope string
+			read, write             bool
+		}{
+			{"client, whole catalogue", auth.DefaultClientID, auth.DefaultClientSecret, "", true, true},
+			{"client, read and write", auth.DefaultClientID, auth.DefaultClientSecret, auth.ScopeRead + " " + auth.ScopeWrite, true, true},
+			{"client, write and openid", auth.DefaultClientID, auth.DefaultClientSecret, auth.ScopeWrite + " openid", false, true},
+			{"reader, whole catalogue but write", auth.DefaultReaderID, auth.DefaultReaderSecret, "", true, false},
+			{"reader, read and openid", auth.DefaultReaderID, auth.DefaultReaderSecret, auth.ScopeRead + " openid", true, false},
+		} {
+			form := url.Values{"grant_type": {"client_credentials"}}
+			if tc.scope != "" {
+				form.Set("scope", tc.scope)
+			}
+			code, body := token(t, s, form, tc.id, tc.secret)
+			if code != 200 {
+				t.Fatalf("%s: token %d %v", tc.name, code, body)
+			}
+			bearer := header{"Authorization", "Bearer " + body["access_token"].(string)}
+			for round := 0; round < 2; round++ {
+				n++
+				create := fmt.Sprintf(`{"login":"scoped%d","email":"scoped%d@example.com","firstname":"S","lastname":"C"}`, n, n)
+				for _, op := range []struct {
+					method, path, body string
+					scope              string
+					ok                 bool
+					want               int
+				}{
+					{http.MethodGet, "/api/users", "", auth.ScopeRead, tc.read, http.StatusOK},
+					{http.MethodGet, "/api/users/1", "", auth.ScopeRead, tc.read, http.StatusOK},
+					{http.MethodPost, "/api/users", create, auth.ScopeWrite, tc.write, http.StatusCreated},
+					{http.MethodPut, "/api/users/1", `{"lastname":"Scoped"}`, auth.ScopeWrite, tc.write, http.StatusOK},
+				} {
+					r := call(t, s, op.method, op.path, op.body, append(jsonHeaders(), bearer)...)
+					if op.ok {
+						if r.status != op.want {
+							t.Errorf("%d, %s, %s %s: %d %.300s", status, tc.name, op.method, op.path, r.status, r.body)
+						}
+						continue
+					}
+					if ch := r.header.Get("WWW-Authenticate"); r.status != status ||
+						!strings.Contains(ch, `error="insufficient_scope"`) || !strings.Contains(ch, `scope="`+op.scope+`"`) {
+						t.Errorf("%d, %s, %s %s: %d %q, want %d for %s", status, tc.name, op.method, op.path, r.status, ch, status, op.scope)
+					}
 				}
 			}
 		}

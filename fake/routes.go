@@ -83,6 +83,8 @@ func (f *Fake) responseFormat(r *http.Request) format {
 
 // api wraps an API handler with the fault injector, authentication and the rate limit, and requires scope.
 func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) http.Handler {
+	// Without authentication every request acts as the first client; built once, as principals are immutable.
+	anonymous := auth.NewPrincipal(firstClient(f.opts.Auth), auth.ViaOAuth2, auth.ScopeRead, auth.ScopeWrite)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), formatKey, f.responseFormat(r))
 		r = r.WithContext(ctx)
@@ -97,7 +99,7 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 		if !f.opts.NoAuth {
 			p, err = f.auth.Authenticate(r)
 		} else {
-			p = auth.Principal{ClientID: firstClient(f.opts.Auth), Scopes: []string{auth.ScopeRead, auth.ScopeWrite}, Via: auth.ViaOAuth2}
+			p = anonymous
 		}
 		// The limit counts each caller's requests, the authenticated client's (p.ClientID) or, for requests whose
 		// credentials fail, one bucket they share (""), before the credentials are judged, as an edge limiter would.

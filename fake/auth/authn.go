@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 )
@@ -29,20 +28,49 @@ const apiKeyHeaderKey = "X-Coupa-Api-Key"
 
 // Principal is who made an API request and what it may do. The fake passes
 // it to [Authorize] for each operation and may log ClientID.
+//
+// Its scopes are unexported and read through [Principal.Has] and
+// [Principal.ScopeList]: every principal of the same token (or client, or
+// API key) shares one immutable set with the token cache, so that
+// authenticating a request costs no copy of Coupa's 152-name catalogue, and
+// no caller can change what later requests are granted.
 type Principal struct {
 	// ClientID is the OAuth client id, or for an API key a stable
 	// non-secret label ("api-key:" and 8 hex digits of the key's SHA-256).
 	ClientID string
-	// Scopes are the granted scopes in the configured order. Each call of
-	// Authenticate returns a fresh slice, so callers may keep or modify it.
-	Scopes []string
 	// Via is ViaOAuth2 or ViaAPIKey.
 	Via string
+
+	scopes *scopeSet // shared and never modified; nil holds no scope
 }
 
-// Has reports whether the principal was granted scope; it exists so that
-// handlers need not care how scopes are stored.
-func (p Principal) Has(scope string) bool { return hasScope(p.Scopes, scope) }
+// NewPrincipal returns a principal holding exactly scopes (duplicates
+// ignored), for callers that establish identity without a [Service]: the
+// fake with authentication off, and tests of code that takes a Principal.
+func NewPrincipal(clientID, via string, scopes ...string) Principal {
+	cat := &catalogue{index: make(map[string]int, len(scopes))}
+	for _, sc := range scopes {
+		if _, dup := cat.index[sc]; !dup {
+			cat.index[sc] = len(cat.names)
+			cat.names = append(cat.names, sc)
+		}
+	}
+	set := newScopeSet(cat)
+	for i := range cat.names {
+		set.add(i)
+	}
+	return Principal{ClientID: clientID, Via: via, scopes: set}
+}
+
+// Has reports whether the principal was granted scope. It costs a map
+// probe and a bit test, whatever the number of scopes granted.
+func (p Principal) Has(scope string) bool { return p.scopes.has(scope) }
+
+// ScopeList returns the granted scopes in the configured order (the order
+// of the known scopes; for [NewPrincipal], of its arguments), in a new
+// slice on each call that the caller may keep or modify. It costs an allocation proportional to the number of
+// scopes, so the request path uses Has instead.
+func (p Principal) ScopeList() []string { return p.scopes.list() }
 
 // Authentication and authorization failures. They are sentinels, tested with
 // errors.Is, because the fake chooses its own status codes and bodies for
@@ -153,10 +181,10 @@ func (s *Service) authenticateBearer(tok string) (Principal, error) {
 	if s.cache != nil {
 		if e, ok := s.cache.get(tok); ok {
 			if now.Unix() >= e.exp {
-				s.cache.remove(tok)
+				s.cache.remove(e)
 				return Principal{}, expiredToken(e.exp)
 			}
-			return e.p.clone(), nil
+			return e.p, nil
 		}
 	}
 	p, exp, err := s.verify(tok, now)
@@ -164,9 +192,9 @@ func (s *Service) authenticateBearer(tok string) (Principal, error) {
 		return Principal{}, err
 	}
 	if s.cache != nil {
-		s.cache.put(tok, &cacheEntry{p: p, exp: exp})
+		s.cache.put(&cacheEntry{tok: tok, p: p, exp: exp})
 	}
-	return p.clone(), nil
+	return p, nil
 }
 
 func (s *Service) authenticateKey(vs []string) (Principal, error) {
@@ -183,7 +211,7 @@ func (s *Service) authenticateKey(vs []string) (Principal, error) {
 	if !ok {
 		return Principal{}, &authError{kind: ErrInvalidAPIKey, detail: "the key is not recognised"}
 	}
-	return p.clone(), nil
+	return p, nil
 }
 
 // trimSpaceTab trims spaces and tabs; it is strings.Trim(s, " \t") without
@@ -196,11 +224,6 @@ func trimSpaceTab(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func (p Principal) clone() Principal {
-	p.Scopes = slices.Clone(p.Scopes)
-	return p
 }
 
 // StatusCode maps an error of Authenticate or Authorize to the HTTP status

@@ -177,7 +177,7 @@ func TestAlgorithmConfusion(t *testing.T) {
 	})
 	t.Run("empty scope claim", func(t *testing.T) {
 		p, err := s.Authenticate(bearer(forge(testKey, hs256, with(claims, "scope", ""))))
-		if err != nil || len(p.Scopes) != 0 || auth.Authorize(p, auth.ScopeRead) == nil {
+		if err != nil || len(p.ScopeList()) != 0 || auth.Authorize(p, auth.ScopeRead) == nil {
 			t.Fatalf("%+v %v", p, err)
 		}
 	})
@@ -414,25 +414,119 @@ func TestChallengeSyntax(t *testing.T) {
 	}
 }
 
-func TestPrincipalScopesAreCopies(t *testing.T) {
+// Principals of one token, client or key share one scope set with the token
+// cache; what ScopeList returns is the caller's own, so changing it changes
+// nothing for the next request.
+func TestPrincipalScopesCannotBeChanged(t *testing.T) {
 	s, _ := newService(t, nil)
-	tok := mintToken(t, s, auth.DefaultReaderID, auth.DefaultReaderSecret, "scope", auth.ScopeRead).AccessToken
-	for i := 0; i < 2; i++ { // uncached, then cached
-		p, err := s.Authenticate(bearer(tok))
-		if err != nil {
-			t.Fatal(err)
+	two := mintToken(t, s, auth.DefaultReaderID, auth.DefaultReaderSecret, "scope", auth.ScopeRead+" openid").AccessToken
+	all := mintToken(t, s, auth.DefaultReaderID, auth.DefaultReaderSecret).AccessToken
+	for _, tc := range []struct {
+		name string
+		r    func() *http.Request
+		want string
+	}{
+		{"two scopes", func() *http.Request { return bearer(two) }, auth.ScopeRead + " openid"},
+		{"every scope the reader holds", func() *http.Request { return bearer(all) }, readerScopes},
+		{"API key", func() *http.Request { return withHeader(auth.APIKeyHeader, auth.DefaultAPIKey) }, allScopes},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := 0; i < 3; i++ { // uncached, cached, cached
+				p, err := s.Authenticate(tc.r())
+				if err != nil {
+					t.Fatal(err)
+				}
+				list := p.ScopeList()
+				if got := strings.Join(list, " "); got != tc.want {
+					t.Fatalf("round %d: scopes %q, want %q", i, got, tc.want)
+				}
+				for j := range list {
+					list[j] = auth.ScopeWrite
+				}
+				_ = append(list[:1], "x")
+				if again := p.ScopeList(); strings.Join(again, " ") != tc.want {
+					t.Fatalf("round %d: the principal changed through its list: %q", i, again)
+				}
+				if p.Has("x") || p.Has(auth.ScopeWrite) != strings.Contains(tc.want, auth.ScopeWrite) {
+					t.Fatalf("round %d: Has changed through the list", i)
+				}
+			}
+		})
+	}
+
+	// NewPrincipal keeps its own copy of the names it was given.
+	names := []string{auth.ScopeRead, auth.ScopeRead, "openid"}
+	p := auth.NewPrincipal("c", auth.ViaOAuth2, names...)
+	names[0] = auth.ScopeWrite
+	if got := strings.Join(p.ScopeList(), " "); got != auth.ScopeRead+" openid" || p.Has(auth.ScopeWrite) {
+		t.Errorf("NewPrincipal: scopes %q after its argument changed", got)
+	}
+	if z := (auth.Principal{}); z.Has(auth.ScopeRead) || z.ScopeList() != nil || auth.Authorize(z, auth.ScopeRead) == nil {
+		t.Error("the zero Principal holds a scope")
+	}
+}
+
+// Tokens for the whole catalogue and for two scopes authorise exactly as
+// they did when principals carried scope lists: core.user.read for reads,
+// core.user.write for writes, and a missing scope is a *ScopeError that
+// answers the configured status with a challenge naming the scope.
+func TestAuthorizeByTokenSize(t *testing.T) {
+	for _, status := range []int{http.StatusForbidden, http.StatusUnauthorized} {
+		for _, cache := range []int{0, -1} {
+			s, _ := newService(t, func(c *auth.Config) {
+				c.InsufficientScopeStatus = status
+				c.MaxCachedTokens = cache
+			})
+			for _, tc := range []struct {
+				name, id, secret, scope string
+				read, write             bool
+			}{
+				{"client, whole catalogue", auth.DefaultClientID, auth.DefaultClientSecret, "", true, true},
+				{"client, read and write", auth.DefaultClientID, auth.DefaultClientSecret, auth.ScopeRead + " " + auth.ScopeWrite, true, true},
+				{"client, write and openid", auth.DefaultClientID, auth.DefaultClientSecret, auth.ScopeWrite + " openid", false, true},
+				{"client, two others", auth.DefaultClientID, auth.DefaultClientSecret, "core.common.read core.user_group.write", false, false},
+				{"reader, whole catalogue but write", auth.DefaultReaderID, auth.DefaultReaderSecret, "", true, false},
+				{"reader, read and openid", auth.DefaultReaderID, auth.DefaultReaderSecret, auth.ScopeRead + " openid", true, false},
+			} {
+				t.Run(fmt.Sprintf("%d/cache%d/%s", status, cache, tc.name), func(t *testing.T) {
+					var extra []string
+					if tc.scope != "" {
+						extra = []string{"scope", tc.scope}
+					}
+					tok := mintToken(t, s, tc.id, tc.secret, extra...).AccessToken
+					for round := 0; round < 2; round++ { // the second from the cache, if any
+						p, err := s.Authenticate(bearer(tok))
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, op := range []struct {
+							scope string
+							ok    bool
+						}{{auth.ScopeRead, tc.read}, {auth.ScopeWrite, tc.write}} {
+							err := auth.Authorize(p, op.scope)
+							if op.ok {
+								if err != nil {
+									t.Errorf("%s: %v", op.scope, err)
+								}
+								continue
+							}
+							var se *auth.ScopeError
+							if !errors.As(err, &se) || se.Required != op.scope || se.ClientID != tc.id ||
+								!errors.Is(err, auth.ErrInsufficientScope) {
+								t.Fatalf("%s: %v, want a ScopeError for %s", op.scope, err, tc.id)
+							}
+							if got := s.StatusCode(err); got != status {
+								t.Errorf("%s: status %d, want %d", op.scope, got, status)
+							}
+							if ch := auth.Challenge(err); !strings.Contains(ch, `error="insufficient_scope"`) ||
+								!strings.Contains(ch, `scope="`+op.scope+`"`) {
+								t.Errorf("%s: challenge %q", op.scope, ch)
+							}
+						}
+					}
+				})
+			}
 		}
-		p.Scopes[0] = auth.ScopeWrite
-		_ = append(p.Scopes, auth.ScopeWrite)
-	}
-	p, _ := s.Authenticate(bearer(tok))
-	if p.Has(auth.ScopeWrite) || len(p.Scopes) != 1 {
-		t.Errorf("cached principal was modified through a returned slice: %+v", p)
-	}
-	k, _ := s.Authenticate(withHeader(auth.APIKeyHeader, auth.DefaultAPIKey))
-	k.Scopes[0] = "x"
-	if k2, _ := s.Authenticate(withHeader(auth.APIKeyHeader, auth.DefaultAPIKey)); !k2.Has(auth.ScopeRead) {
-		t.Error("API key principal was modified through a returned slice")
 	}
 }
 

@@ -91,10 +91,10 @@ func FuzzAuthenticate(f *testing.F) {
 			t.Fatalf("forged token %q authenticated as %+v", tok, p)
 		}
 		c := claimsOf(t, tok)
-		if p.ClientID != c["sub"] || strings.Join(p.Scopes, " ") != c["scope"] || p.Via != auth.ViaOAuth2 {
+		if p.ClientID != c["sub"] || strings.Join(p.ScopeList(), " ") != c["scope"] || p.Via != auth.ViaOAuth2 {
 			t.Fatalf("token with claims %v authenticated as %+v", c, p)
 		}
-		if want, ok := issued[tok]; ok && (p.ClientID != want.clientID || strings.Join(p.Scopes, " ") != want.scope) {
+		if want, ok := issued[tok]; ok && (p.ClientID != want.clientID || strings.Join(p.ScopeList(), " ") != want.scope) {
 			t.Fatalf("token of %+v authenticated as %+v", want, p)
 		}
 	})

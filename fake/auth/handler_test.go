@@ -146,7 +146,7 @@ func TestTokenScopes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(p.Scopes, " "); got != tc.want {
+			if got := strings.Join(p.ScopeList(), " "); got != tc.want {
 				t.Errorf("principal scopes %q, want %q", got, tc.want)
 			}
 		})

@@ -1,7 +1,11 @@
 package auth
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http/httptest"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -94,4 +98,115 @@ func TestSanitize(t *testing.T) {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// The cache is keyed by signature, but a hit must be the whole token: a
+// token whose payload was changed under a cached token's signature is
+// verified, and refused, not served the cached principal.
+func TestTokenCacheComparesWholeToken(t *testing.T) {
+	cfg := DefaultConfig()
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := s.Issue(DefaultReaderID, ScopeRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Issue(DefaultClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authn := func(tok string) (Principal, error) {
+		r := httptest.NewRequest("GET", "/api/users/1", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		return s.Authenticate(r)
+	}
+	if _, err := authn(two.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	// The whole-catalogue token's payload under the cached token's signature.
+	dot := strings.LastIndexByte(two.AccessToken, '.')
+	spliced := all.AccessToken[:strings.LastIndexByte(all.AccessToken, '.')] + two.AccessToken[dot:]
+	for i := 0; i < 2; i++ {
+		if p, err := authn(spliced); err == nil {
+			t.Fatalf("spliced token accepted as %s with %q", p.ClientID, p.ScopeList())
+		}
+	}
+	if p, err := authn(two.AccessToken); err != nil || p.ClientID != DefaultReaderID || p.Has(ScopeWrite) {
+		t.Fatalf("cached token after the splice: %v %v", p.ScopeList(), err)
+	}
+	if n := s.cache.len(); n != 1 {
+		t.Errorf("cache holds %d, want 1", n)
+	}
+}
+
+func TestTokenChars(t *testing.T) {
+	const want = "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+	var got []byte
+	for c, ok := range newTokenChars() {
+		if ok {
+			got = append(got, byte(c))
+		}
+	}
+	if string(got) != want {
+		t.Errorf("token bytes %q, want %q", got, want)
+	}
+}
+
+// parseIssued is a shortcut past encoding/json for the payloads issue
+// writes: whatever it accepts, encoding/json must decode to the same claims.
+func FuzzParseIssued(f *testing.F) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, scopes := range [][]string{nil, {ScopeRead, ScopeWrite}} {
+		tok, err := s.Issue(DefaultClientID, scopes...)
+		if err != nil {
+			f.Fatal(err)
+		}
+		payload := strings.Split(tok.AccessToken, ".")[1]
+		raw, err := base64.RawURLEncoding.DecodeString(payload)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, ok := parseIssued(raw); !ok {
+			f.Fatalf("an issued payload takes the slow path: %s", raw)
+		}
+		f.Add(raw)
+	}
+	const good = `{"iss":"i","sub":"s","aud":"a","scope":"x y","iat":1,"exp":2,"jti":"j"}`
+	for _, seed := range []string{
+		good,
+		`{"iss":"i","sub":"s","aud":"a","scope":"","iat":0,"exp":2,"jti":""}`,
+		`{"iss":"i\u0041","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":["a"],"scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":01,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1.5,"exp":2e3,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":-1,"exp":2,"jti":"j"}`,
+		`{"iss":"é","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j","nbf":3}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"} `,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x\ty","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":null,"sub":"s","aud":"a","scope":"x","iat":1,"exp":2,"jti":"j"}`,
+		`{"iss":"i","sub":"s","aud":"a","scope":"x","iat":99999999999999999999,"exp":2,"jti":"j"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok := parseIssued(raw)
+		if !ok {
+			return
+		}
+		var want claims
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("parseIssued accepted what encoding/json refuses (%v): %s", err, raw)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("parseIssued(%s) = %+v, encoding/json %+v", raw, got, want)
+		}
+	})
 }

@@ -17,10 +17,12 @@ import (
 // one fake instance; it is safe for concurrent use, and its configuration is
 // fixed at [New] so that no request can observe a half-changed credential set.
 type Service struct {
-	clients  map[string]*client
-	keys     map[[sha256.Size]byte]Principal
-	known    []string
-	knownIdx map[string]int
+	clients map[string]*client
+	keys    map[[sha256.Size]byte]Principal
+	known   *catalogue
+	// noScopes is the set of a token whose scope claim is empty, shared
+	// like every other set.
+	noScopes *scopeSet
 
 	ttl              time.Duration
 	clock            func() time.Time
@@ -33,6 +35,7 @@ type Service struct {
 	signingKey []byte
 	macs       sync.Pool // of hash.Hash (HMAC-SHA256 with signingKey)
 	jwtHeader  string    // base64url of the header this Service writes
+	tokenChars *tokenChars
 	// dummySecret is compared against when a client id is unknown, so that
 	// unknown ids and wrong secrets take the same time.
 	dummySecret [sha256.Size]byte
@@ -43,11 +46,9 @@ type Service struct {
 type client struct {
 	id     string
 	secret [sha256.Size]byte // SHA-256 of the secret: fixed-length constant-time compare
-	scopes []string          // canonical order, never modified
-	all    string            // scopes joined by spaces, as in the scope claim
+	scopes *scopeSet         // what it holds; shared by its full-grant principals
+	all    string            // its scopes joined by spaces, as in the scope claim
 }
-
-func (c *client) joined() string { return c.all }
 
 // New validates cfg and builds a Service. Zero fields take the defaults
 // documented on [Config]; doubtful but usable settings (a key that does not
@@ -61,8 +62,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		clients:             make(map[string]*client, len(n.Clients)),
 		keys:                make(map[[sha256.Size]byte]Principal, len(n.APIKeys)),
-		known:               n.KnownScopes,
-		knownIdx:            n.knownIdx,
+		known:               &catalogue{names: n.KnownScopes, index: n.knownIdx},
 		ttl:                 n.TokenTTL,
 		clock:               n.Clock,
 		issuer:              n.Issuer,
@@ -72,11 +72,14 @@ func New(cfg Config) (*Service, error) {
 		warnings:            warns,
 		signingKey:          n.SigningKey,
 		jwtHeader:           base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
+		tokenChars:          newTokenChars(),
 	}
 	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
 	_, _ = rand.Read(s.dummySecret[:])
+	s.noScopes = newScopeSet(s.known)
 	for _, c := range n.Clients {
-		s.clients[c.ID] = &client{id: c.ID, secret: sha256.Sum256([]byte(c.Secret)), scopes: c.Scopes, all: strings.Join(c.Scopes, " ")}
+		s.clients[c.ID] = &client{id: c.ID, secret: sha256.Sum256([]byte(c.Secret)),
+			scopes: s.scopeSet(c.Scopes), all: strings.Join(c.Scopes, " ")}
 	}
 	for _, k := range n.APIKeys {
 		sum := sha256.Sum256([]byte(k.Key))
@@ -84,14 +87,24 @@ func New(cfg Config) (*Service, error) {
 			// A stable label that identifies the key in logs without
 			// revealing it.
 			ClientID: "api-key:" + hex.EncodeToString(sum[:4]),
-			Scopes:   k.Scopes,
 			Via:      ViaAPIKey,
+			scopes:   s.scopeSet(k.Scopes),
 		}
 	}
 	if n.MaxCachedTokens > 0 {
 		s.cache = &tokenCache{max: n.MaxCachedTokens}
 	}
 	return s, nil
+}
+
+// scopeSet builds the set of names, which normalize has already checked
+// are known.
+func (s *Service) scopeSet(names []string) *scopeSet {
+	set := newScopeSet(s.known)
+	for _, sc := range names {
+		set.add(s.known.index[sc])
+	}
+	return set
 }
 
 // Warnings returns the configuration problems New accepted but that may
@@ -133,34 +146,57 @@ func (s *Service) putMAC(h hash.Hash) {
 	s.macs.Put(h)
 }
 
-// tokenCache remembers tokens that passed full verification, keyed by the
-// exact token string, so that the hot path of Authenticate is a map lookup
-// and an expiry comparison. Reads are lock-free (sync.Map); writes, which
-// happen once per token, take a mutex so the size bound is exact.
+// tokenCache remembers tokens that passed full verification, so that the
+// hot path of Authenticate is a map lookup and an expiry comparison. Reads
+// are lock-free (sync.Map); writes, which happen once per token, take a
+// mutex so the size bound is exact.
+//
+// Entries are keyed by the token's signature and hold the whole token,
+// which a hit must equal: a token for Coupa's whole catalogue is 5.7 KB,
+// and hashing all of it on every request cost more than the rest of
+// Authenticate, while its 43-character HMAC is as unique as it is.
 type tokenCache struct {
-	m   sync.Map // string → *cacheEntry
+	m   sync.Map // signature → *cacheEntry
 	mu  sync.Mutex
 	n   int
 	max int
 }
 
 type cacheEntry struct {
-	p   Principal // Scopes is shared: copy before handing out
+	tok string    // the whole token
+	p   Principal // handed out as it is: its scope set is immutable
 	exp int64     // unix seconds; expired when now ≥ exp
 }
 
+// cacheKey is the part of tok after its last dot: the signature of a
+// well-formed token. Any string will do for a lookup, since only verified
+// tokens are stored and a hit is compared with the whole token.
+func cacheKey(tok string) string {
+	return tok[strings.LastIndexByte(tok, '.')+1:]
+}
+
 func (c *tokenCache) get(tok string) (*cacheEntry, bool) {
-	v, ok := c.m.Load(tok)
+	v, ok := c.m.Load(cacheKey(tok))
 	if !ok {
 		return nil, false
 	}
-	return v.(*cacheEntry), true
+	e := v.(*cacheEntry)
+	if e.tok != tok {
+		// Another token with a verified token's signature: tampered
+		// with, and left to full verification to refuse.
+		return nil, false
+	}
+	return e, true
 }
 
-func (c *tokenCache) put(tok string, e *cacheEntry) {
+// put stores a verified token's entry; e.tok must be the token.
+func (c *tokenCache) put(e *cacheEntry) {
+	// Clone: the token may be a slice of a larger header string.
+	e.tok = strings.Clone(e.tok)
+	key := cacheKey(e.tok)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.m.Load(tok); ok {
+	if _, ok := c.m.Load(key); ok {
 		return
 	}
 	if c.n >= c.max {
@@ -170,15 +206,15 @@ func (c *tokenCache) put(tok string, e *cacheEntry) {
 		c.m.Clear()
 		c.n = 0
 	}
-	// Clone: tok may be a slice of a larger header string.
-	c.m.Store(string(append([]byte(nil), tok...)), e)
+	c.m.Store(key, e)
 	c.n++
 }
 
-func (c *tokenCache) remove(tok string) {
+// remove drops e, if it is still the entry for its token.
+func (c *tokenCache) remove(e *cacheEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, loaded := c.m.LoadAndDelete(tok); loaded {
+	if c.m.CompareAndDelete(cacheKey(e.tok), e) {
 		c.n--
 	}
 }
