@@ -9,6 +9,7 @@ func allChecks() []*check {
 		pagingChecks(),
 		filterChecks(),
 		readingChecks(),
+		responseFilterChecks(),
 		writingChecks(),
 		validationChecks(),
 		securityChecks(),

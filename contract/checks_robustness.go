@@ -19,6 +19,7 @@ func robustnessChecks() []*check {
 		{name: "robustness/wrong-types", write: true, doc: "values of the wrong type answer 4xx with an error body, never 5xx", run: checkWrongTypes},
 		{name: "robustness/absurd-paging", doc: "absurd limit and offset values answer 4xx with an error body or a sane page, never 5xx", run: checkAbsurdPaging},
 		{name: "robustness/unknown-operator", doc: "an unknown filter operator answers 4xx with an error body, never 5xx", run: checkUnknownOperator},
+		{name: "robustness/unknown-response-filter", doc: "filter=<a name no tenant defines>, or a blank filter=, answers 4xx with an error body or ignores the name, never 5xx", run: checkUnknownFilter},
 		{name: "robustness/large-body", write: true, doc: "a very large body answers 4xx with an error body, never 5xx or a dropped connection", run: checkLargeBody},
 	}
 }

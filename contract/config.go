@@ -101,6 +101,11 @@ type Config struct {
 	// MaxWalk bounds the paging walk, in users: 0 means DefaultMaxWalk.
 	MaxWalk int
 
+	// ResponseFilter names a response filter the implementation defines for users (on Coupa, an API filter of
+	// Setup > Integrations > API Filters), for the reading/response-filter/named check; "" skips that check, as a
+	// tenant need define none.
+	ResponseFilter string
+
 	// RunID is the prefix of everything the run creates; "" means "ct-" and 8 hex digits of a random UUID.
 	RunID string
 	// Progress, when not nil, receives one line per check and format as the suite runs.

@@ -50,7 +50,8 @@ type validator struct {
 	// first.
 	formats []Format
 	// strict validates full responses; relaxed (every `required` dropped) validates the responses of requests that
-	// ask for a projection (`fields`, `return_object`), which the spec describes with the same schemas.
+	// ask for a projection (`fields`, `return_object`, a response filter), which the spec describes with the same
+	// schemas.
 	strict, relaxed routers.Router
 
 	mu       sync.Mutex
@@ -169,7 +170,7 @@ func (v *validator) observe(ex *exchange) {
 	if ex.method == http.MethodHead {
 		return
 	}
-	projection := ex.url.Query().Has("fields") || ex.url.Query().Has("return_object")
+	projection := isProjection(ex.url.Query())
 	router := v.strict
 	if projection {
 		router = v.relaxed

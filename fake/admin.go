@@ -9,12 +9,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/query"
 )
 
 // AdminPrefix is where the admin surface lives. It is not part of Coupa's API.
@@ -39,6 +41,12 @@ func (f *Fake) adminRoutes(m *mux.Router) {
 	m.HandleFunc("/clock", f.adminDeleteClock).Methods(http.MethodDelete)
 	m.HandleFunc("/clock/advance", f.adminAdvanceClock).Methods(http.MethodPost)
 	m.HandleFunc("/tokens", f.adminToken).Methods(http.MethodPost)
+	m.HandleFunc("/response-filters", f.adminGetFilters).Methods(http.MethodGet)
+	m.HandleFunc("/response-filters", f.adminPutFilters).Methods(http.MethodPut)
+	m.HandleFunc("/response-filters", f.adminDeleteFilters).Methods(http.MethodDelete)
+	m.HandleFunc("/response-filters/{name}", f.adminGetFilter).Methods(http.MethodGet)
+	m.HandleFunc("/response-filters/{name}", f.adminPutFilter).Methods(http.MethodPut)
+	m.HandleFunc("/response-filters/{name}", f.adminDeleteFilter).Methods(http.MethodDelete)
 	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		adminJSON(w, http.StatusNotFound, map[string]any{"error": "no admin endpoint " + r.Method + " " + r.URL.Path})
 	})
@@ -103,6 +111,8 @@ func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 			"GET|PUT|DELETE " + AdminPrefix + "/clock    {\"now\":\"2026-01-01T00:00:00Z\",\"frozen\":true}",
 			"POST   " + AdminPrefix + "/clock/advance    {\"by\":\"1h\"}",
 			"POST   " + AdminPrefix + "/tokens           {\"client_id\":\"...\",\"scopes\":[\"core.user.read\"]} mints a token",
+			"GET|PUT|DELETE " + AdminPrefix + "/response-filters          {\"ids-and-logins\":[\"id\",\"login\"]}: every named response filter (PUT replaces them all, DELETE: back to the start)",
+			"GET|PUT|DELETE " + AdminPrefix + "/response-filters/{name}   one filter; PUT's body is its fields list, [\"id\",\"login\",{\"roles\":[\"name\"]}]",
 		},
 	})
 }
@@ -301,4 +311,87 @@ func (f *Fake) adminToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	adminJSON(w, http.StatusOK, tok)
+}
+
+func (f *Fake) adminGetFilters(w http.ResponseWriter, r *http.Request) {
+	adminJSON(w, http.StatusOK, definitionsJSON(f.filters.load()))
+}
+
+func (f *Fake) adminPutFilters(w http.ResponseWriter, r *http.Request) {
+	defs, err := ReadResponseFilters(http.MaxBytesReader(w, r.Body, MaxAdminBodyBytes))
+	if err == nil {
+		err = f.SetResponseFilters(defs)
+	}
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	adminJSON(w, http.StatusOK, definitionsJSON(f.filters.load()))
+}
+
+// adminDeleteFilters returns to the filters the fake started with (none, or --response-filters), as DELETE
+// /_admin/faults does for faults: clearing what a test defined should not drop what the operator configured.
+func (f *Fake) adminDeleteFilters(w http.ResponseWriter, r *http.Request) {
+	f.ResetResponseFilters()
+	adminJSON(w, http.StatusOK, definitionsJSON(f.filters.load()))
+}
+
+// filterName is the {name} of /_admin/response-filters/{name}, unescaped (routes match the escaped path).
+func filterName(r *http.Request) (string, error) {
+	name, err := url.PathUnescape(mux.Vars(r)["name"])
+	if err != nil {
+		return "", fmt.Errorf("the filter name in the path: %w", err)
+	}
+	return name, nil
+}
+
+func (f *Fake) adminGetFilter(w http.ResponseWriter, r *http.Request) {
+	name, err := filterName(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	x, ok := f.filters.load().Lookup(name)
+	if !ok {
+		adminError(w, http.StatusNotFound, fmt.Errorf("no response filter %q", name))
+		return
+	}
+	adminJSON(w, http.StatusOK, filterJSON{Name: x.Name, Fields: json.RawMessage(x.Definition)})
+}
+
+// adminPutFilter defines or replaces one filter: 201 when the name is new, 200 when it replaced one (ignoring case).
+func (f *Fake) adminPutFilter(w http.ResponseWriter, r *http.Request) {
+	name, err := filterName(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	def, err := readFilterBody(r.Body, query.MaxFilterBytes)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	x, replaced, err := f.setResponseFilter(name, string(def))
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	status := http.StatusCreated
+	if replaced {
+		status = http.StatusOK
+	}
+	adminJSON(w, status, filterJSON{Name: x.Name, Fields: json.RawMessage(x.Definition)})
+}
+
+func (f *Fake) adminDeleteFilter(w http.ResponseWriter, r *http.Request) {
+	name, err := filterName(r)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
+	if !f.DeleteResponseFilter(name) {
+		adminError(w, http.StatusNotFound, fmt.Errorf("no response filter %q", name))
+		return
+	}
+	adminJSON(w, http.StatusOK, definitionsJSON(f.filters.load()))
 }

@@ -1,6 +1,7 @@
 // Package fake is an in-memory, stateful fake of Coupa's Users API (/api/users): create, index, show and update in
 // JSON and Rails-style XML, Coupa's query operators and paging, its error bodies, OAuth2 client credentials and the
-// legacy API key, generated sample data, and an admin surface to reset, seed, inject faults and move the clock.
+// legacy API key, named response filters, generated sample data, and an admin surface to reset, seed, inject faults,
+// move the clock and define response filters.
 //
 // Use it as a server (`coupa-users serve`) or in-process from Go tests with NewServer, in the manner of
 // net/http/httptest. It reads everything it knows of the API from package spec, so a change of the element table
@@ -69,6 +70,11 @@ type Options struct {
 	CustomFields []spec.CustomField
 	// StrictFields answers an unknown or never-returned name in `fields` with 400; by default it is ignored.
 	StrictFields bool
+	// ResponseFilters are the named response filters `filter=<name>` applies, as a Coupa administrator defines them
+	// (Setup > Integrations > API Filters): name → a `fields` list in the syntax of `fields=`, such as
+	// `["id","login",{"roles":["name"]}]`, checked as `fields=` is (StrictFields included). Names match ignoring
+	// case. None by default. The admin surface can change them; DELETE /_admin/response-filters returns to these.
+	ResponseFilters map[string]string
 	// StrictReferences makes an unresolvable reference on update an error, as it is on create (Coupa ignores it).
 	StrictReferences bool
 	// ReplaceRoles makes `roles` on update replace the user's roles; by default a non-empty list adds to them, as
@@ -98,6 +104,7 @@ type Fake struct {
 	log      *slog.Logger
 	def      format
 	faults   *faults
+	filters  *filterSet
 	apiUsers map[string]int64 // client id or API key → the API user acting for it
 
 	specDoc []byte // the embedded document, copied once rather than per request
@@ -187,6 +194,11 @@ func New(opts Options) (*Fake, error) {
 	if f.faults, err = newFaults(opts.Faults); err != nil {
 		return nil, fmt.Errorf("fake: faults: %w", err)
 	}
+	rf, err := f.newResponseFilters(opts.ResponseFilters)
+	if err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
+	}
+	f.filters = newFilterSet(rf)
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}

@@ -246,10 +246,10 @@ type writeView struct {
 
 // queryOptions are the query engine's options of this fake's configuration.
 func (f *Fake) queryOptions() query.Options {
-	return query.Options{RejectOverLimit: f.opts.RejectOverLimit, StrictFields: f.opts.StrictFields}
+	return query.Options{RejectOverLimit: f.opts.RejectOverLimit, StrictFields: f.opts.StrictFields, Filters: f.filters.load()}
 }
 
-// parseView reads `fields` and `return_object` for show (write false), create and update.
+// parseView reads `fields`, `filter` and `return_object` for show (write false), create and update.
 func (f *Fake) parseView(values url.Values, write bool) (writeView, *apiError) {
 	sh, err := f.queryOptions().ParseShape(values, f.spec, write)
 	if err != nil {

@@ -33,7 +33,7 @@ func (l *listFlag) Set(s string) error {
 
 type checkFlags struct {
 	baseURL, clientID, clientSecret, scopes, tokenURL, apiKey, token string
-	format, junit, jsonOut                                           string
+	format, junit, jsonOut, responseFilter                           string
 	readOnly, list, quiet                                            bool
 	only, skip                                                       listFlag
 	rate                                                             float64
@@ -52,6 +52,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.token, "token", os.Getenv("COUPA_TOKEN"), "a bearer token obtained elsewhere, instead of client credentials (env COUPA_TOKEN)")
 	fs.BoolVar(&fl.readOnly, "read-only", false, "send GET requests only (and the token request): skip the writing checks; safe against production")
 	fs.StringVar(&fl.format, "format", "both", "formats to check: json, xml or both")
+	fs.StringVar(&fl.responseFilter, "response-filter", "", "a response filter the implementation defines for users (Coupa: Setup > Integrations > API Filters), for reading/response-filter/named; without it that check is skipped")
 	fs.Var(&fl.only, "only", "run only these checks: names, prefixes or globs, comma-separated or repeated (reading, writing/max-length/*)")
 	fs.Var(&fl.skip, "skip", "skip these checks (same patterns as --only)")
 	fs.Float64Var(&fl.rate, "rate", contract.DefaultRate, "requests per second (Coupa allows 25); 0 or less: no limit")
@@ -134,7 +135,7 @@ func (fl *checkFlags) config(stderr io.Writer) (contract.Config, error) {
 	cfg := contract.Config{
 		BaseURL: fl.baseURL, ClientID: fl.clientID, ClientSecret: fl.clientSecret, TokenURL: fl.tokenURL,
 		APIKey: fl.apiKey, Token: fl.token, ReadOnly: fl.readOnly, Formats: formats,
-		Only: fl.only, Skip: fl.skip, Rate: fl.rate, Timeout: fl.timeout,
+		Only: fl.only, Skip: fl.skip, Rate: fl.rate, Timeout: fl.timeout, ResponseFilter: fl.responseFilter,
 	}
 	if fl.rate <= 0 {
 		cfg.Rate = -1

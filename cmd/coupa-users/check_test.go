@@ -16,7 +16,12 @@ import (
 
 func startFake(t *testing.T, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	f, err := fake.New(fake.Options{Users: 20, Seed: 1})
+	return startFakeWith(t, fake.Options{Users: 20, Seed: 1}, wrap)
+}
+
+func startFakeWith(t *testing.T, opts fake.Options, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	f, err := fake.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +113,25 @@ func TestCheckExitCodes(t *testing.T) {
 				t.Errorf("exit %d (want %d), output lacks %q:\nstdout:\n%s\nstderr:\n%s", code, tc.code, tc.says, out, errOut)
 			}
 		})
+	}
+}
+
+// --response-filter names the filter reading/response-filter/named checks; without it the check is skipped.
+func TestCheckResponseFilterFlag(t *testing.T) {
+	base := startFakeWith(t, fake.Options{Users: 20, Seed: 1, ResponseFilters: map[string]string{"ids-and-logins": `["id","login"]`}}, nil)
+	only := []string{"check", "--quiet", "--base-url", base, "--only", "reading/response-filter,robustness/unknown-response-filter"}
+	code, out, errOut := runCLI(t, append(append(only, "--response-filter", "ids-and-logins"), creds...)...)
+	if code != 0 || !strings.Contains(out, "PASS  reading/response-filter/named") || !strings.Contains(out, "PASS  robustness/unknown-response-filter") {
+		t.Errorf("with the flag: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, append(only, creds...)...)
+	if code != 0 || !strings.Contains(out, "SKIP  reading/response-filter/named") || !strings.Contains(out, "--response-filter NAME") {
+		t.Errorf("without the flag: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// A name the implementation does not define fails the check, saying why.
+	code, out, _ = runCLI(t, append(append(only, "--response-filter", "nope"), creds...)...)
+	if code != exitFailures || !strings.Contains(out, "does the implementation define that filter for users?") {
+		t.Errorf("an unknown name: exit %d\nstdout:\n%s", code, out)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -36,6 +37,7 @@ type serveFlags struct {
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
+	responseFilters                                      string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -53,6 +55,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&fl.fixtures, "fixtures", "", "JSON file of users to load at start (an array, or {\"users\": [...]})")
 	fs.StringVar(&fl.customFields, "custom-fields", "", `JSON file of the tenant's custom fields: [{"name":"cost-center","type":"string","max_length":40,"options":[...]}]`)
 	fs.StringVar(&fl.fixturesMode, "fixtures-mode", "add", "add the fixtures to the generated users, or replace them")
+	fs.StringVar(&fl.responseFilters, "response-filters", "", `JSON file of named response filters for filter=<name>: {"ids-and-logins": ["id","login"]}`)
 	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts (env COUPA_USERS_STATE)")
 	fs.StringVar(&fl.authMode, "auth", "on", "on, or off to serve every request without credentials")
 	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding every scope (env COUPA_USERS_CLIENT_ID)")
@@ -166,8 +169,23 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 			return opts, fmt.Errorf("--fixtures-mode must be add or replace, not %q", fl.fixturesMode)
 		}
 	}
+	if fl.responseFilters != "" {
+		if opts.ResponseFilters, err = readResponseFilters(fl.responseFilters); err != nil {
+			return opts, fmt.Errorf("--response-filters %s: %w", fl.responseFilters, err)
+		}
+	}
 	opts.Auth, err = fl.authConfigFromFlags()
 	return opts, err
+}
+
+// readResponseFilters reads --response-filters' file; the fake checks each definition when it starts.
+func readResponseFilters(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return fake.ReadResponseFilters(f)
 }
 
 // parseRateLimit reads --rate-limit: off, coupa (Coupa's 25 requests a second with bursts of 20), or RATE/BURST.
@@ -281,6 +299,9 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
 	if c := f.Faults(); c.RateLimit {
 		fmt.Fprintf(&b, "  Rate limit: %g requests per second per client, bursts of %d (429 beyond)\n", c.Rate, c.Burst)
+	}
+	if rf := f.ResponseFilters(); len(rf) > 0 {
+		fmt.Fprintf(&b, "  Filters:    %s (filter=<name>)\n", strings.Join(slices.Sorted(maps.Keys(rf)), ", "))
 	}
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {

@@ -115,6 +115,7 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--validation-status", "418", "--addr", "127.0.0.1:0"},
 		{"serve", "--invalid-client-status", "403", "--addr", "127.0.0.1:0"},
 		{"serve", "--rate-limit", "lots"},
+		{"serve", "--response-filters", "/no/such/file.json"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
@@ -243,5 +244,40 @@ func TestServeRateLimitFlag(t *testing.T) {
 	}
 	if _, err := serveOptions(t, "--rate-limit", "fast"); err == nil || !strings.Contains(err.Error(), "--rate-limit") {
 		t.Errorf("bad --rate-limit: %v", err)
+	}
+}
+
+func TestServeResponseFiltersFlag(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	good := write("good.json", `{"ids-and-logins": ["id","login"], "with-roles": ["id","login",{"roles":["name"]}]}`)
+	f, err := serveOptions(t, "--response-filters", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rf := f.ResponseFilters(); len(rf) != 2 || rf["with-roles"] != `["id","login",{"roles":["name"]}]` {
+		t.Errorf("filters: %v", rf)
+	}
+	var banner bytes.Buffer
+	printBanner(&banner, "http://127.0.0.1:1", f, 0)
+	if !strings.Contains(banner.String(), "Filters:    ids-and-logins, with-roles (filter=<name>)") {
+		t.Errorf("banner: %s", banner.String())
+	}
+	for file, want := range map[string]string{
+		write("array.json", `[["id"]]`):              "--response-filters " + dir + "/array.json: response filters: want a JSON object",
+		write("bad.json", `{"x": ["id"`):             "--response-filters " + dir + "/bad.json: response filters:",
+		write("def.json", `{"x": "id"}`):             "response filter 'x': 'fields' must be a JSON array",
+		write("strict.json", `{"x": ["id","nope"]}`): "response filter 'x': Unknown field 'nope' in 'fields'",
+	} {
+		_, err := serveOptions(t, "--response-filters", file, "--strict-fields")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", file, err, want)
+		}
 	}
 }

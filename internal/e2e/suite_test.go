@@ -377,7 +377,8 @@ func TestPlausibleVariantsPass(t *testing.T) {
 	}
 	variants := map[string]fake.Options{
 		"alternatives": {Users: 160, Seed: 7, ValidationStatus: http.StatusUnprocessableEntity, CreateStatus: http.StatusOK,
-			RejectOverLimit: true, StrictReferences: true, ReplaceRoles: true, Location: loc, ErrorWarnings: fake.WarningsOutside},
+			RejectOverLimit: true, StrictReferences: true, ReplaceRoles: true, Location: loc, ErrorWarnings: fake.WarningsOutside,
+			ResponseFilters: map[string]string{"Integration": `["id","login",{"roles":["name"]},"updated_at"]`}},
 		"older error bodies, custom fields": {Users: 50, Seed: 3, ErrorWarnings: fake.WarningsOmit,
 			CustomFields: []spec.CustomField{{Name: "cost-center", Type: "string", MaxLength: 20},
 				{Name: "headcount", Type: "integer"}, {Name: "remote", Type: "boolean"}, {Name: "start-date", Type: "datetime"},
@@ -396,11 +397,67 @@ func TestPlausibleVariantsPass(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { f.Close() })
-			rep, err := contract.Run(t.Context(), config(f))
+			cfg := config(f)
+			if name == "alternatives" {
+				cfg.ResponseFilter = "integration" // names match ignoring case
+			}
+			rep, err := contract.Run(t.Context(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			requireClean(t, rep)
+			if name == "alternatives" {
+				if c := rep.Check("reading/response-filter/named"); c == nil || c.Verdict != contract.Pass {
+					t.Errorf("reading/response-filter/named: %+v", c)
+				}
+			}
+		})
+	}
+}
+
+// Response filters as other implementations may treat them pass: an unknown name ignored rather than refused, and a
+// filter ignored altogether (the named check cannot tell it applied, and says so with a skip, not a failure).
+func TestResponseFilterVariantsPass(t *testing.T) {
+	t.Parallel()
+	f, err := fake.New(fake.Options{Users: 20, Seed: 2, ResponseFilters: map[string]string{"ids": `["id"]`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	dropUnknown := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if name := q.Get("filter"); name != "" && f.ResponseFilters()[name] == "" {
+			q.Del("filter")
+			r.URL.RawQuery = q.Encode()
+		}
+		f.ServeHTTP(w, r)
+	})
+	dropAll := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		q.Del("filter")
+		r.URL.RawQuery = q.Encode()
+		f.ServeHTTP(w, r)
+	})
+	for name, c := range map[string]struct {
+		h         http.Handler
+		wantNamed contract.Verdict
+	}{
+		"unknown names ignored": {dropUnknown, contract.Pass},
+		"filters ignored":       {dropAll, contract.Skip},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := config(c.h)
+			cfg.ReadOnly = true
+			cfg.ResponseFilter = "ids"
+			cfg.Only = []string{"reading/response-filter", "robustness/unknown-response-filter", "conformance"}
+			rep, err := contract.Run(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireClean(t, rep)
+			if got := rep.Check("reading/response-filter/named"); got == nil || got.Verdict != c.wantNamed {
+				t.Errorf("reading/response-filter/named: %+v, want %s", got, c.wantNamed)
+			}
 		})
 	}
 }

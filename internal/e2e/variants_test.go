@@ -28,6 +28,8 @@ type variant struct {
 	wrap   func(f *fake.Fake, next http.Handler) http.Handler
 	// catch are the checks that must fail.
 	catch []string
+	// tune, when set, adjusts the suite's configuration (to name what the variant's fake defines).
+	tune func(cfg *contract.Config)
 }
 
 var showPath = regexp.MustCompile(`^/api/users/(\d+)$`)
@@ -439,6 +441,36 @@ func variants() []variant {
 			},
 			catch: []string{"reading/show/escaped-query"},
 		},
+		{
+			name: "filter-shifts-users", broken: "index with a response filter skips the first user",
+			wrap: func(f *fake.Fake, next http.Handler) http.Handler {
+				if _, err := f.SetResponseFilter("ct-logins", `["id","login"]`); err != nil {
+					panic(err)
+				}
+				return editQuery(next, func(q map[string][]string) {
+					if len(q["filter"]) > 0 {
+						q["offset"] = []string{"1"}
+					}
+				})
+			},
+			tune:  func(cfg *contract.Config) { cfg.ResponseFilter = "ct-logins" },
+			catch: []string{"reading/response-filter/named"},
+		},
+		{
+			name: "unknown-filter-500", broken: "an unknown response filter name answers 500",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if strings.TrimSpace(r.URL.Query().Get("filter")) != "" {
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(http.StatusInternalServerError)
+						w.Write([]byte(`{"errors":{"base":["undefined method 'fields' for nil"],"warnings":null}}`))
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			catch: []string{"robustness/unknown-response-filter"},
+		},
 	}
 }
 
@@ -457,6 +489,9 @@ func TestVariantsAreCaught(t *testing.T) {
 			t.Parallel()
 			f := newFake(t)
 			cfg := config(v.wrap(f, f))
+			if v.tune != nil {
+				v.tune(&cfg)
+			}
 			if !full {
 				cfg.Only = v.catch
 			}

@@ -21,11 +21,15 @@ const (
 	ReturnNone    ReturnObject = "none"    // an empty body: create and update only
 )
 
-// Shape is what a response renders of each user: `fields` or `return_object`, never both (what Coupa makes of the
-// pair is unknown, and a client sending both has a bug worth telling about).
+// Shape is what a response renders of each user: `fields`, a named response filter (`filter`) or `return_object`,
+// one of them at most (what Coupa makes of a pair is unknown, and a client sending two has a bug worth telling
+// about).
 type Shape struct {
-	// Fields restricts the rendering to the listed fields; nil renders everything.
+	// Fields restricts the rendering to the listed fields, of `fields` or of the response filter; nil renders
+	// everything.
 	Fields *Projection
+	// Filter is the name of the response filter Fields comes from, as it was defined; "" for none.
+	Filter string
 	Return ReturnObject
 }
 
@@ -75,14 +79,17 @@ func (p *Projection) item(name string) *Item {
 	return nil
 }
 
-// ParseShape reads `fields` and `return_object` with the default Options.
+// ParseShape reads `fields`, `filter` and `return_object` with the default Options (no response filters).
 func ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
 	return Options{}.ParseShape(values, s, write)
 }
 
-// ParseShape reads `fields` and `return_object`, for index and show (write false) and for create and update (write
-// true, where `return_object=none` is allowed). It ignores every other parameter: which others an operation accepts
-// is the caller's business.
+// ParseShape reads `fields`, `filter` and `return_object`, for index and show (write false) and for create and update
+// (write true, where `return_object=none` is allowed). It ignores every other parameter: which others an operation
+// accepts is the caller's business.
+//
+// `filter` names one of o.Filters, ignoring case. A blank `filter=` is ignored, as if absent: Coupa's own sample URLs
+// carry it so (`/api/invoices?filter=&offset=10...`, the integration playbooks), and clients copy them.
 func (o Options) ParseShape(values url.Values, s *spec.Spec, write bool) (Shape, error) {
 	var sh Shape
 	if vals := values["return_object"]; len(vals) > 0 {
@@ -118,6 +125,26 @@ func (o Options) ParseShape(values url.Values, s *spec.Spec, write bool) (Shape,
 		if sh.Fields, err = o.ParseFields(v, s); err != nil {
 			return Shape{}, err
 		}
+	}
+	if vals := values["filter"]; len(vals) > 0 {
+		v, err := single("filter", vals)
+		if err != nil {
+			return Shape{}, err
+		}
+		if strings.TrimSpace(v) == "" {
+			return sh, nil
+		}
+		switch {
+		case sh.Return != ReturnFull:
+			return Shape{}, errorf("filter", "Use either 'filter' or 'return_object', not both")
+		case sh.Fields != nil:
+			return Shape{}, errorf("filter", "Use either 'fields' or 'filter', not both")
+		}
+		f, ok := o.Filters.Lookup(v)
+		if !ok {
+			return Shape{}, errorf("filter", "Unknown response filter %s in 'filter'", quote(v))
+		}
+		sh.Fields, sh.Filter = f.Fields, f.Name
 	}
 	return sh, nil
 }

@@ -19,6 +19,7 @@ func FuzzParse(f *testing.F) {
 		"manager[blank]=true", "phone-work[number][contains]=555", "expense-approval-limit[amount][gt]=10.5",
 		"login[=x", "foo[bar][baz]=1", "limit=0", "id[gt]=9223372036854775807", "lastname=%E2%84%AAelvin",
 		"roles[id]=3&roles[name][not_eq]=Buyer", "created-at[lt_or_eq]=2024-01-01T00:00&_=1",
+		"filter=", "filter=ids&limit=1", "filter[x]=1",
 	} {
 		f.Add(seed)
 	}

@@ -21,6 +21,9 @@ const (
 // error, so that a misspelt filter cannot silently widen a result.
 var ignored = map[string]bool{"_": true}
 
+// shapeParams are the reserved parameters ParseShape reads: what to render rather than what to match.
+var shapeParams = map[string]bool{"fields": true, "filter": true, "return_object": true}
+
 // Options are the choices the notes leave open and the fake exposes as configuration.
 type Options struct {
 	// RejectOverLimit makes `limit` above MaxLimit an error rather than clamping it to MaxLimit (what Coupa does
@@ -29,6 +32,9 @@ type Options struct {
 	// StrictFields makes an unknown or never-returned name in `fields` an error. By default it is ignored: Rails'
 	// serialisation skips names a model lacks, and clients send lists written for other releases.
 	StrictFields bool
+	// Filters are the response filters `filter=<name>` names; nil means none is defined, so that every name is
+	// unknown.
+	Filters *ResponseFilters
 }
 
 // Query is a parsed index request: what to match, which page, in what order, and how much of each user to render.
@@ -42,7 +48,7 @@ type Query struct {
 	OrderBy *spec.Element
 	// Desc is `dir=desc`. Ties are always broken by ascending id, whatever the direction.
 	Desc bool
-	// Shape is what `fields` and `return_object` ask to render.
+	// Shape is what `fields`, `filter` and `return_object` ask to render.
 	Shape
 }
 
@@ -79,7 +85,7 @@ func Parse(values url.Values, s *spec.Spec) (*Query, error) { return Options{}.P
 // fails loudly instead of widening the result; the one parameter tolerated besides the reserved ones and filters is
 // `_`, the cache-buster some HTTP libraries append. A filter parameter given more than once yields one condition per
 // value, all of which must hold (`id[not_eq]=1&id[not_eq]=2`); a reserved parameter (limit, offset, order_by, dir,
-// status, fields, return_object) given more than once must repeat the same value. Parameters are read in the order
+// status, fields, filter, return_object) given more than once must repeat the same value. Parameters are read in the order
 // of their names, so the first error reported does not depend on the URL's order.
 func (o Options) Parse(values url.Values, s *spec.Spec) (*Query, error) {
 	q := &Query{Limit: DefaultLimit, OrderBy: s.Element("id")}
@@ -90,7 +96,7 @@ func (o Options) Parse(values url.Values, s *spec.Spec) (*Query, error) {
 	slices.Sort(keys)
 	for _, key := range keys {
 		vals := values[key]
-		if len(vals) == 0 || ignored[key] || key == "fields" || key == "return_object" {
+		if len(vals) == 0 || ignored[key] || shapeParams[key] {
 			continue
 		}
 		var err error

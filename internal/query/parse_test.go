@@ -130,6 +130,8 @@ func TestParseErrors(t *testing.T) {
 		{`fields=["id"]&return_object=limited`, "fields", "Use either 'fields' or 'return_object', not both"},
 		{`fields=["id"]&fields=["login"]`, "fields", "Parameter 'fields' is given 2 times with different values; give it once"},
 		{`fields=[`, "fields", "Invalid JSON in 'fields': unexpected end of JSON input"},
+		{"filter=ids-and-logins", "filter", "Unknown response filter 'ids-and-logins' in 'filter'"},
+		{"filter=x&return_object=shallow", "filter", "Use either 'filter' or 'return_object', not both"},
 	}
 	for _, c := range cases {
 		v, err := url.ParseQuery(c.raw)

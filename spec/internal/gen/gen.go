@@ -166,7 +166,8 @@ func responseRef(name string) obj { return o("$ref", "#/components/responses/"+n
 func paramRef(name string) obj    { return o("$ref", "#/components/parameters/"+name) }
 
 func (g *generator) paths() obj {
-	projection := []any{paramRef("fields"), paramRef("return_object")}
+	// Coupa's R39 Swagger lists `filter` on every operation, beside `return_object`.
+	projection := []any{paramRef("fields"), paramRef("filter"), paramRef("return_object")}
 	idParam := o("name", "id", "in", "path", "required", true,
 		"description", "The user's Coupa id. Coupa, a Rails application, casts it from its leading digits and "+
 			"ignores the rest of the segment: `/api/users/5abc` and `/api/users/5%3Ffields=...` (a query string "+
@@ -338,6 +339,14 @@ func parameters() obj {
 				"`[\"id\",\"login\",{\"roles\":[\"id\",\"name\"]}]`. A name the user (or the object) does not "+
 				"return is left out, as Rails leaves it; an implementation may refuse it with 400 instead.",
 			"schema", o("type", "string", "maxLength", 4096), "example", `["id","login",{"roles":["id","name"]}]`),
+		"filter", o("name", "filter", "in", "query",
+			"description", "The name of an API response filter, which the tenant's administrator defines in Coupa's "+
+				"setup (Setup > Integrations > API Filters; in the fake, `--response-filters` or "+
+				"`/_admin/response-filters`): the response carries what the filter lists, as `fields` with the same "+
+				"list would. The fake matches names ignoring case, as MySQL's default collations compare strings. A "+
+				"blank `filter=` is ignored, as in Coupa's sample URLs. An unknown name answers 400 with an error "+
+				"body, and so does `filter` with `fields` or `return_object` (Coupa documents neither answer).",
+			"schema", o("type", "string", "maxLength", 255)),
 		"return_object", o("name", "return_object", "in", "query",
 			"description", "`limited`: ids only; `shallow`: associations reduced to id and natural keys; "+
 				"`none` (create and update): an empty body.",
