@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // The tests here pin behaviours real clients depend on, with the source that says Coupa behaves so
@@ -220,3 +221,53 @@ func TestNestedObjectsCarryTimestamps(t *testing.T) {
 		t.Errorf("department keys out of order: %.200s", js[max(i, 0):])
 	}
 }
+
+// TestNestedObjectsShowTheirAuthors: in Coupa's 2024 user (Delegates API page) a role the tenant made carries
+// created-by and updated-by as user references, while the system roles Coupa seeds carry neither key; and every user
+// reference ends with "custom-fields": null.
+func TestNestedObjectsShowTheirAuthors(t *testing.T) {
+	s := newServer(t, fake.Options{CustomFields: []spec.CustomField{{Name: "cost-center", Type: "string"}}})
+	wantStatus(t, sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{
+		"roles": []any{map[string]any{"name": "User"}, map[string]any{"name": "Analytics"}}, "manager": map[string]any{"id": 1},
+		"custom-fields": map[string]any{"cost-center": "CC-1"}}), 200)
+	// The author is the user as it is now, not as it was when the record was cached.
+	wantStatus(t, sendJSON(t, s, http.MethodPut, "/api/users/1", map[string]any{"firstname": "Renamed",
+		"custom-fields": map[string]any{"cost-center": "CC-9"}}), 200)
+	u := getJSON(t, s, "/api/users/5").object(t)
+	byName := map[string]map[string]any{}
+	for _, r := range u["roles"].([]any) {
+		byName[r.(map[string]any)["name"].(string)] = r.(map[string]any)
+	}
+	if _, ok := byName["User"]["created-by"]; ok {
+		t.Errorf("a system role carries created-by: %v", byName["User"])
+	}
+	for _, k := range []string{"created-by", "updated-by"} {
+		a, _ := byName["Analytics"][k].(map[string]any)
+		if a["id"] != float64(1) || a["firstname"] != "Renamed" || a["fullname"] == nil {
+			t.Errorf("Analytics %s: %v", k, byName["Analytics"][k])
+		}
+		if v, ok := a["custom-fields"]; !ok || v != nil {
+			t.Errorf("Analytics %s custom-fields: %v, %v (want a null key)", k, v, ok)
+		}
+	}
+	if cf, _ := u["custom-fields"].(map[string]any); cf["cost-center"] != "CC-1" {
+		t.Errorf("the user's own custom fields: %v", u["custom-fields"])
+	}
+	if m, _ := u["manager"].(map[string]any); m == nil || m["custom-fields"] != nil || !hasKey(m, "custom-fields") {
+		t.Errorf("manager: %v, want custom-fields null", u["manager"])
+	}
+	dept := getJSON(t, s, "/api/users/5").object(t)["department"]
+	if d, _ := dept.(map[string]any); d != nil && d["created-by"] == nil {
+		t.Errorf("department without its author: %v", d)
+	}
+
+	x := string(call(t, s, http.MethodGet, "/api/users/5", "", header{"Accept", "application/xml"}).body)
+	for _, want := range []string{"<system-role type=\"boolean\">false</system-role>\n      <created-by>\n        <id type=\"integer\">1</id>",
+		"<custom-fields nil=\"true\"/>\n      </created-by>", "<custom-fields nil=\"true\"/>\n  </manager>"} {
+		if !strings.Contains(x, want) {
+			t.Errorf("XML lacks %q", want)
+		}
+	}
+}
+
+func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }

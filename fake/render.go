@@ -37,7 +37,8 @@ type renderer struct {
 	// looked up once: rendering is the hot path of show and index.
 	outs      []placed
 	refFields []placed
-	// jsonCache holds the JSON of catalog objects (immutable), full and shallow, keyed by cacheKey.
+	// jsonCache holds the JSON of catalog objects (immutable), full and shallow, keyed by cacheKey; objects that
+	// show users (their authors) are rendered afresh, since users change.
 	jsonCache sync.Map
 	// cache holds the full JSON of recently rendered users.
 	cache *userCache
@@ -45,15 +46,17 @@ type renderer struct {
 
 // placed is an element, where it lives in a record and, for a scalar, its kind.
 type placed struct {
-	el   *spec.Element
-	slot store.Slot
-	kind kinds.Kind // nil for associations
+	el        *spec.Element
+	slot      store.Slot
+	kind      kinds.Kind // nil for associations
+	namespace bool       // the custom-fields object
 }
 
 func place(layout *store.Layout, e *spec.Element) placed {
 	s, _ := layout.Slot(e.Name)
 	k, _ := kinds.Of(e.Kind)
-	return placed{e, s, k}
+	ob := layout.Object(e.Object)
+	return placed{e, s, k, ob != nil && ob.Namespace}
 }
 
 type cacheKey struct {
@@ -123,7 +126,7 @@ func (rd *renderer) element(ctx context.Context, enc encoder, r *store.Record, p
 			enc.str(e.Name, text)
 		}
 	case s.Owned():
-		rd.owned(enc, e.Name, rd.layout.Object(e.Object), r.OwnedOf(s), sub)
+		rd.owned(ctx, enc, e.Name, rd.layout.Object(e.Object), r.OwnedOf(s), sub)
 	default:
 		rd.object(ctx, enc, e.Name, e.Object, r.RefID(s), shallow, sub)
 	}
@@ -143,6 +146,10 @@ func (rd *renderer) object(ctx context.Context, enc encoder, name, object string
 			if !sub.Has(p.el.Name) || (shallow && !isKey(ob, p.el.Name)) {
 				continue
 			}
+			if p.namespace { // Coupa's user references carry custom-fields, always null
+				enc.null(p.el.Name)
+				continue
+			}
 			rd.element(ctx, enc, u, p, true, nil)
 		}
 		enc.close()
@@ -153,18 +160,35 @@ func (rd *renderer) object(ctx context.Context, enc encoder, name, object string
 		enc.null(name)
 		return
 	}
-	if je, ok := enc.(*jsonEncoder); ok && sub == nil {
+	if je, ok := enc.(*jsonEncoder); ok && sub == nil && !showsUsers(rd.layout, ob, shallow) {
 		key := cacheKey{entry, shallow}
 		cached, ok := rd.jsonCache.Load(key)
 		if !ok {
 			one := newJSONEncoder(nil)
-			rd.fields(one, "", ob, entry.Fields, shallow, nil)
+			rd.fields(ctx, one, "", ob, entry.Fields, shallow, nil)
 			cached, _ = rd.jsonCache.LoadOrStore(key, one.bytes())
 		}
 		je.raw(name, cached.([]byte))
 		return
 	}
-	rd.fields(enc, name, ob, entry.Fields, shallow, sub)
+	rd.fields(ctx, enc, name, ob, entry.Fields, shallow, sub)
+}
+
+// showsUsers reports whether rendering an object shows users: its authors (created-by, updated-by), its own or
+// those of the objects nested in it. A shallow rendering shows only keys.
+func showsUsers(layout *store.Layout, ob *spec.Object, shallow bool) bool {
+	if shallow {
+		return false
+	}
+	for _, f := range ob.Fields {
+		if f.Object == spec.UserRef {
+			return true
+		}
+		if nested := layout.Object(f.Object); f.Kind == spec.KindObject && nested != nil && nested != ob && showsUsers(layout, nested, false) {
+			return true
+		}
+	}
+	return false
 }
 
 func isKey(ob *spec.Object, field string) bool {
@@ -179,19 +203,24 @@ func isKey(ob *spec.Object, field string) bool {
 	return false
 }
 
-// fields renders a catalog object from its field values.
-func (rd *renderer) fields(enc encoder, name string, ob *spec.Object, values map[string]any, shallow bool, sub *query.Projection) {
+// fields renders a catalog object from its field values. An author a record lacks is left out, not null: Coupa's
+// system roles carry no created-by key at all (the 2024 user of its Delegates API page).
+func (rd *renderer) fields(ctx context.Context, enc encoder, name string, ob *spec.Object, values map[string]any, shallow bool, sub *query.Projection) {
 	enc.open(name)
 	for _, f := range ob.Fields {
 		if !sub.Has(f.Name) || (shallow && !isKey(ob, f.Name)) {
 			continue
 		}
-		rd.value(enc, f, values[f.Name])
+		v := values[f.Name]
+		if f.Object == spec.UserRef && v == nil {
+			continue
+		}
+		rd.value(ctx, enc, f, v)
 	}
 	enc.close()
 }
 
-func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
+func (rd *renderer) value(ctx context.Context, enc encoder, f *spec.Field, v any) {
 	xmlType := f.Kind.XMLType()
 	switch v := v.(type) {
 	case nil:
@@ -211,6 +240,11 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 	case time.Time:
 		enc.typed(f.Name, "dateTime", kinds.DateTime{}.Text(kinds.Value{Time: v}, rd.loc))
 	case map[string]any:
+		if f.Object == spec.UserRef { // an author: the user as it is now
+			id, _ := kinds.ID(v["id"])
+			rd.object(ctx, enc, f.Name, spec.UserRef, id, false, nil)
+			return
+		}
 		if nested := rd.layout.Object(f.Object); nested != nil {
 			// A nested reference ({id, name}) renders as the full catalog object, every field of its schema.
 			if id, ok := kinds.ID(v["id"]); ok {
@@ -218,7 +252,7 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 					v = e.Fields
 				}
 			}
-			rd.fields(enc, f.Name, nested, v, false, nil)
+			rd.fields(ctx, enc, f.Name, nested, v, false, nil)
 		} else {
 			enc.null(f.Name)
 		}
@@ -228,7 +262,7 @@ func (rd *renderer) value(enc encoder, f *spec.Field, v any) {
 }
 
 // owned renders an object stored inside the user (a phone number).
-func (rd *renderer) owned(enc encoder, name string, ob *spec.Object, o *store.Owned, sub *query.Projection) {
+func (rd *renderer) owned(ctx context.Context, enc encoder, name string, ob *spec.Object, o *store.Owned, sub *query.Projection) {
 	enc.open(name)
 	i := 0
 	for _, f := range ob.Fields {
@@ -239,7 +273,7 @@ func (rd *renderer) owned(enc encoder, name string, ob *spec.Object, o *store.Ow
 			continue
 		}
 		if i < len(o.Fields) && sub.Has(f.Name) {
-			rd.value(enc, f, o.Fields[i])
+			rd.value(ctx, enc, f, o.Fields[i])
 		}
 		i++
 	}
