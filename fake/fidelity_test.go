@@ -271,3 +271,40 @@ func TestNestedObjectsShowTheirAuthors(t *testing.T) {
 }
 
 func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
+
+// TestAllowedInvoiceInboxesFollowMobileUpload: the 2024 user of Coupa's Delegates API page, who may upload
+// invoices from Coupa Mobile, lists the tenant's inboxes as {name, email-address}, without ids; the list is output
+// only and follows the permission.
+func TestAllowedInvoiceInboxesFollowMobileUpload(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	inboxes := func(r response) []any {
+		t.Helper()
+		wantStatus(t, r, http.StatusOK)
+		l, ok := r.object(t)["allowed-invoice-inboxes"].([]any)
+		if !ok {
+			t.Fatalf("allowed-invoice-inboxes: %v", r.object(t)["allowed-invoice-inboxes"])
+		}
+		return l
+	}
+	got := inboxes(sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{"allow-user-to-upload-invoice-from-mobile": true,
+		"allowed-invoice-inboxes": []any{}}))
+	if len(got) != 2 {
+		t.Fatalf("inboxes of a mobile uploader: %v, want the tenant's two", got)
+	}
+	first := got[0].(map[string]any)
+	if len(first) != 2 || first["name"] != "Default" || !strings.HasPrefix(first["email-address"].(string), "invoices@") {
+		t.Errorf("an inbox: %v, want only name and email-address", first)
+	}
+	if got := inboxes(sendJSON(t, s, http.MethodPut, "/api/users/5", map[string]any{"allow-user-to-upload-invoice-from-mobile": "0"})); len(got) != 0 {
+		t.Errorf("inboxes once the permission is withdrawn: %v", got)
+	}
+	x := string(call(t, s, http.MethodPut, "/api/users/5", "<user><allow-user-to-upload-invoice-from-mobile>true</allow-user-to-upload-invoice-from-mobile></user>",
+		header{"Content-Type", "application/xml"}, header{"Accept", "application/xml"}).body)
+	if !strings.Contains(x, "<allowed-invoice-inboxes type=\"array\">\n    <allowed-invoice-inbox>\n      <name>Default</name>\n      <email-address>") {
+		t.Errorf("XML inboxes: %.3000s", x)
+	}
+	ids := getJSON(t, s, "/api/users?allowed-invoice-inboxes[email-address][contains]=emea&fields=[\"id\"]&limit=50").list(t)
+	if !slices.ContainsFunc(ids, func(u any) bool { return u.(map[string]any)["id"] == float64(5) }) {
+		t.Errorf("user 5 not found by its inbox: %v", ids)
+	}
+}

@@ -59,6 +59,7 @@ func sources(ref *fixtures.Reference) map[string]any {
 		"InventoryOrganization": ref.InventoryOrganizations,
 		"LegalEntity":           ref.LegalEntities,
 		"Pcard":                 ref.Pcards,
+		"InvoiceInbox":          ref.InvoiceInboxes,
 	}
 }
 

@@ -60,12 +60,23 @@ func (s *Service) newTemplate() *store.Record {
 	return r
 }
 
-// stamp maintains what Coupa derives on every write: fullname from the names, and the timestamps and author.
+// stamp maintains what Coupa derives on every write: fullname from the names, the invoice inboxes the user may
+// send to, and the timestamps and author.
 func (s *Service) stamp(r *store.Record, create bool, actor int64, now time.Time) {
 	first, _ := s.layout.Slot("firstname")
 	last, _ := s.layout.Slot("lastname")
 	if sl, ok := s.layout.Slot("fullname"); ok {
 		r.SetString(sl, strings.TrimSpace(r.String(first)+" "+r.String(last)))
+	}
+	// The 2024 user of Coupa's Delegates API page, allowed to upload invoices from Coupa Mobile, lists the tenant's
+	// inboxes; who may not upload has none to send to.
+	if sl, ok := s.layout.Slot("allowed-invoice-inboxes"); ok {
+		mobile, _ := s.layout.Slot("allow-user-to-upload-invoice-from-mobile")
+		inboxes := []int64{}
+		if !r.IsNull(mobile) && r.Boolean(mobile) {
+			inboxes = s.inboxes
+		}
+		r.SetList(sl, inboxes)
 	}
 	stamped := kinds.Value{Time: now}
 	if create {

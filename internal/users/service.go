@@ -44,6 +44,7 @@ type Service struct {
 	replace  bool // roles on update replace (Config.ReplaceRoles)
 	resolver *resolver
 	template *store.Record // a new user's defaults
+	inboxes  []int64       // the tenant's invoice inboxes (catalog ids), for users who may upload from mobile
 
 	// nullable marks, by element index, the elements a request may set to null.
 	nullable []bool
@@ -86,6 +87,11 @@ func New(cfg Config) (*Service, error) {
 		}
 	}
 	s.template = s.newTemplate()
+	if t := cfg.Catalog.Table("InvoiceInbox"); t != nil {
+		for _, e := range t.Entries {
+			s.inboxes = append(s.inboxes, e.ID)
+		}
+	}
 	return s, nil
 }
 

@@ -43,6 +43,7 @@ var exampleObjects = map[string]obj{
 	"Pcard": o("id", 3, "created-at", "2023-02-01T10:00:00-08:00", "updated-at", "2023-02-01T10:00:00-08:00",
 		"name", "Jane Doe Visa", "nickname", "Travel card", "number", "************4242", "expiry", "2028-06",
 		"active", true, "shared", false),
+	"InvoiceInbox": o("name", "Default", "email-address", "invoices@example.coupahost.com"),
 }
 
 // exampleValues are the example user's values where the default (null, false, [] or the object's example) would

@@ -672,13 +672,25 @@ func (g *generator) objectSchema(ob table.Object) (obj, error) {
 		"type", "object",
 		"nullable", true,
 		"description", ob.Description+" (as returned).",
-		"required", toAny(append([]string{"id"}, ob.NaturalKeys...)),
+		"required", toAny(requiredFields(ob)),
 		"properties", props,
 		"xml", o("name", ob.XML),
 		"example", example,
 		"x-coupa-natural-keys", toAny(ob.NaturalKeys),
 		"x-coupa-order", toAny(fieldNames(ob)),
 	), nil
+}
+
+// requiredFields are the keys every rendering of the object carries: its id, where Coupa shows one (an invoice
+// inbox has none), and its natural keys.
+func requiredFields(ob table.Object) []string {
+	var req []string
+	for _, f := range ob.Fields {
+		if f.Name == "id" {
+			req = append(req, "id")
+		}
+	}
+	return append(req, ob.NaturalKeys...)
 }
 
 func fieldNames(ob table.Object) []string {
