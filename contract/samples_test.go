@@ -108,3 +108,71 @@ func TestMalformedErrorBodiesAreFindings(t *testing.T) {
 		}
 	}
 }
+
+// Coupa's published users (testdata/coupa, each with its source) pass the suite: a list, a show, a create and an
+// update answer of 2016, in JSON and XML, and the two users of a 2024 delegation. Each validates against the spec
+// as the answer of the operation that produced it, and its keys and XML types are as the suite expects.
+func TestCoupaUserSamplesPass(t *testing.T) {
+	ops := map[string][]struct {
+		method, path string
+		status       int
+	}{
+		"user-list":   {{http.MethodGet, "/api/users", http.StatusOK}},
+		"user-show":   {{http.MethodGet, "/api/users/5", http.StatusOK}},
+		"user-2024":   {{http.MethodGet, "/api/users/272", http.StatusOK}},
+		"user-create": {{http.MethodPost, "/api/users", http.StatusCreated}, {http.MethodPost, "/api/users", http.StatusOK}},
+		"user-update": {{http.MethodPut, "/api/users/5", http.StatusOK}},
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "coupa", "user-*"))
+	if err != nil || len(files) != 10 {
+		t.Fatalf("samples %v (%v): want the 10 of the table", files, err)
+	}
+	base, _ := url.Parse("https://example.coupahost.com")
+	for _, file := range files {
+		body, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(file)
+		kind := strings.TrimSuffix(strings.TrimSuffix(name, filepath.Ext(name)), "-delegator")
+		kind = strings.TrimSuffix(kind, "-delegate")
+		if len(ops[kind]) == 0 {
+			t.Fatalf("%s: no operation for %q", name, kind)
+		}
+		for _, op := range ops[kind] {
+			v, err := newValidator(spec.MustLoad(), base, []Format{FormatJSON, FormatXML})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.observe(sampleExchange(t, v, op.method, op.path, op.status, body))
+			for _, f := range findings(v) {
+				t.Errorf("%s as %s %s %d: %s (%s)", name, op.method, op.path, op.status, f.Message, f.Spec)
+			}
+		}
+	}
+}
+
+// The samples' passing means something: the same show with its id as a string, or its login missing, is a finding.
+func TestBrokenUserSampleIsAFinding(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "coupa", "user-show.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://example.coupahost.com")
+	for name, broken := range map[string]string{
+		"id as a string": strings.Replace(string(body), `"id": 5,`, `"id": "5",`, 1),
+		"no login":       strings.Replace(string(body), `"login":`, `"logon":`, 1),
+	} {
+		if broken == string(body) {
+			t.Fatalf("%s: the sample did not change", name)
+		}
+		v, err := newValidator(spec.MustLoad(), base, []Format{FormatJSON})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.observe(sampleExchange(t, v, http.MethodGet, "/api/users/5", http.StatusOK, []byte(broken)))
+		if len(findings(v)) == 0 {
+			t.Errorf("%s: no finding", name)
+		}
+	}
+}
