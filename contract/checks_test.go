@@ -58,3 +58,31 @@ func TestChecksFollowTheSpec(t *testing.T) {
 		}
 	}
 }
+
+// A refusal names the element in any of the spellings of Coupa's labels, and a message about another element does
+// not count.
+func TestNamesElement(t *testing.T) {
+	sp := theSpec()
+	for _, tc := range []struct {
+		element, msg string
+		want         bool
+	}{
+		{"firstname", "First Name can't be blank", true},
+		{"firstname", "Firstname can't be blank", true},
+		{"firstname", "firstname can't be blank", true},
+		{"firstname", "first_name is too long (maximum is 40 characters)", true},
+		{"firstname", "Login has already been taken", false},
+		{"lastname", "First Name can't be blank", false},
+		{"sso-identifier", "Sso Identifier has already been taken", true},
+		{"default-locale", "Default locale is not included in the list", true},
+		{"email", "Login has already been taken", false},
+	} {
+		el := sp.Element(tc.element)
+		if el == nil {
+			t.Fatalf("no element %s", tc.element)
+		}
+		if got := namesElement([]string{tc.msg}, el); got != tc.want {
+			t.Errorf("namesElement(%q, %s) = %v, want %v", tc.msg, tc.element, got, tc.want)
+		}
+	}
+}

@@ -95,6 +95,46 @@ func editBody(next http.Handler, fn func(r *http.Request, body []byte) []byte) h
 	})
 }
 
+// cutToMaxLength cuts every string of a JSON or XML user body to its element's maximum length.
+func cutToMaxLength(sp *spec.Spec, body []byte) []byte {
+	for _, e := range sp.Elements {
+		if e.MaxLength == 0 || e.Kind != spec.KindString {
+			continue
+		}
+		cut := func(s string) string {
+			if rs := []rune(s); len(rs) > e.MaxLength {
+				return string(rs[:e.MaxLength])
+			}
+			return s
+		}
+		body = xmlTag(e.Name).ReplaceAllFunc(body, func(m []byte) []byte {
+			inner := xmlTag(e.Name).FindSubmatch(m)[1]
+			return []byte("<" + e.Name + ">" + cut(string(inner)) + "</" + e.Name + ">")
+		})
+	}
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	for _, e := range sp.Elements {
+		if s, ok := m[e.Name].(string); ok && e.MaxLength > 0 && len([]rune(s)) > e.MaxLength {
+			m[e.Name] = string([]rune(s)[:e.MaxLength])
+		}
+	}
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// firstEnumElement is the first input element with allowed values, which the enum checks cover.
+func firstEnumElement(sp *spec.Spec) string {
+	for _, e := range sp.Elements {
+		if e.In && len(e.Enum) > 0 {
+			return e.Name
+		}
+	}
+	return ""
+}
+
 // xmlTag matches an element with text content, by name.
 func xmlTag(name string) *regexp.Regexp {
 	return regexp.MustCompile(`<` + regexp.QuoteMeta(name) + `>([^<]*)</` + regexp.QuoteMeta(name) + `>`)
@@ -249,36 +289,37 @@ func variants() []variant {
 		{
 			name: "too-long-truncated", broken: "strings over their maximum length are cut short instead of refused",
 			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
-				return editBody(next, func(r *http.Request, body []byte) []byte {
-					for _, e := range sp.Elements {
-						if e.MaxLength == 0 || e.Kind != spec.KindString {
-							continue
-						}
-						cut := func(s string) string {
-							if rs := []rune(s); len(rs) > e.MaxLength {
-								return string(rs[:e.MaxLength])
-							}
-							return s
-						}
-						body = xmlTag(e.Name).ReplaceAllFunc(body, func(m []byte) []byte {
-							inner := xmlTag(e.Name).FindSubmatch(m)[1]
-							return []byte("<" + e.Name + ">" + cut(string(inner)) + "</" + e.Name + ">")
-						})
-					}
-					var m map[string]any
-					if json.Unmarshal(body, &m) != nil {
-						return body
-					}
-					for _, e := range sp.Elements {
-						if s, ok := m[e.Name].(string); ok && e.MaxLength > 0 && len([]rune(s)) > e.MaxLength {
-							m[e.Name] = string([]rune(s)[:e.MaxLength])
-						}
-					}
-					out, _ := json.Marshal(m)
-					return out
-				})
+				return editBody(next, func(r *http.Request, body []byte) []byte { return cutToMaxLength(sp, body) })
 			},
 			catch: []string{"writing/max-length/firstname", "writing/max-length/lastname", "writing/max-length/login"},
+		},
+		{
+			name: "too-long-on-create", broken: "a create cuts over-long strings short; an update refuses them",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
+				return editBody(next, func(r *http.Request, body []byte) []byte {
+					if r.Method != http.MethodPost {
+						return body
+					}
+					return cutToMaxLength(sp, body)
+				})
+			},
+			catch: []string{"writing/max-length/firstname", "writing/max-length/lastname"},
+		},
+		{
+			name: "one-message-for-all", broken: "every refused write answers \"Login has already been taken\"",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
+				return rewrite(next, func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+					if r.Method == http.MethodGet || status != http.StatusBadRequest || !strings.HasPrefix(r.URL.Path, "/api/users") {
+						return status, body
+					}
+					if isXML(h, body) {
+						return status, []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<errors>\n  <error>Login has already been taken</error>\n</errors>\n")
+					}
+					return status, []byte(`{"errors":{"user":["Login has already been taken"],"warnings":null}}`)
+				})
+			},
+			catch: []string{"writing/required/email", "writing/required/firstname", "writing/max-length/lastname",
+				"writing/enum/" + firstEnumElement(sp), "writing/unique/email"},
 		},
 		{
 			name: "required-not-enforced", broken: "a create without email gets a made-up one (JSON)",
