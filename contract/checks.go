@@ -11,6 +11,7 @@ func allChecks() []*check {
 		readingChecks(),
 		responseFilterChecks(),
 		writingChecks(),
+		writeFormChecks(),
 		validationChecks(),
 		securityChecks(),
 		robustnessChecks(),

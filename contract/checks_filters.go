@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -230,10 +231,12 @@ func candidates(op spec.Operator, vals []string) []string {
 	return out
 }
 
-// pickCond chooses a condition the sample can judge: among the attributes and values given, the first that some
-// sample users surely match and others surely do not; failing that, the first that some surely match.
-func pickCond(t *checkRun, attrs []string, op spec.Operator, sample []map[string]any) (cond, bool) {
-	var fallback *cond
+// pickCond chooses a condition the sample can judge and that discriminates: among the attributes and values given,
+// the first that some sampled users surely match and others surely do not. A condition every sampled user matches
+// proves nothing (a server that ignores the filter passes it), so there is none then, and why says what the sample
+// lacked.
+func pickCond(t *checkRun, attrs []string, op spec.Operator, sample []map[string]any) (c cond, ok bool, why string) {
+	var all string
 	for _, attr := range attrs {
 		probe, err := newCond(attr, op, "")
 		if err != nil {
@@ -244,22 +247,29 @@ func pickCond(t *checkRun, attrs []string, op spec.Operator, sample []map[string
 			c.value = v
 			m, n := count(sample, c)
 			if m > 0 && n > 0 {
-				return c, true
+				return c, true, ""
 			}
-			if m > 0 && fallback == nil {
-				fallback = &c
+			if m > 0 && all == "" {
+				all = c.String()
 			}
 		}
 	}
-	if fallback != nil {
-		return *fallback, true
+	if all != "" {
+		return cond{}, false, fmt.Sprintf("the %d sampled users cannot tell a working filter from an ignored one: every one matches %s, or cannot be judged", len(sample), all)
 	}
-	return cond{}, false
+	return cond{}, false, ""
 }
 
-// runFilter sends the conditions and verifies the results.
-func runFilter(t *checkRun, conds ...cond) []map[string]any {
+// runFilter sends the conditions and verifies the results against the sample.
+func runFilter(t *checkRun, conds ...cond) []map[string]any { return runFilterKnown(t, nil, conds...) }
+
+// runFilterKnown is runFilter with one more known user (nil: none), made for the check, which the results must
+// include if it matches.
+func runFilterKnown(t *checkRun, made map[string]any, conds ...cond) []map[string]any {
 	sample := t.env.getSample(t)
+	if made != nil {
+		sample = append(slices.Clip(sample), made)
+	}
 	query := q("limit", strconv.Itoa(pageMax))
 	for _, c := range conds {
 		query.Add(c.param(), c.value)
@@ -277,33 +287,44 @@ func runFilter(t *checkRun, conds ...cond) []map[string]any {
 func checkOperator(t *checkRun, kind spec.Kind, op spec.Operator) {
 	sample := t.env.getSample(t)
 	attrs := attributesFor(kind, op)
-	c, ok := pickCond(t, attrs, op, sample)
+	c, ok, why := pickCond(t, attrs, op, sample)
+	var made map[string]any
 	if !ok {
-		t.skip("no user of the sample has a value to test %s on (attributes: %s)", paramShape(op), strings.Join(attrs, ", "))
+		c, made, ok = t.env.distinctive(t, attrs, op)
 	}
-	runFilter(t, c)
+	if !ok {
+		t.skip("%s", cmp.Or(why, fmt.Sprintf("no user of the sample has a value to test %s on (attributes: %s)", paramShape(op), strings.Join(attrs, ", "))))
+	}
+	runFilterKnown(t, made, c)
 }
 
 func checkAttribute(t *checkRun, attr string) {
 	sample := t.env.getSample(t)
-	if c, ok := pickCond(t, []string{attr}, spec.Eq, sample); ok {
-		runFilter(t, c)
+	c, ok, why := pickCond(t, []string{attr}, spec.Eq, sample)
+	var made map[string]any
+	if !ok {
+		c, made, ok = t.env.distinctive(t, []string{attr}, spec.Eq)
+	}
+	if ok {
+		runFilterKnown(t, made, c)
 		return
 	}
 	if slices.Contains(theSpec().Filters[attr], spec.Blank) {
 		c, _ := newCond(attr, spec.Blank, "true")
-		runFilter(t, c)
-		return
+		if m, n := count(sample, c); m > 0 && n > 0 {
+			runFilter(t, c)
+			return
+		}
 	}
-	t.skip("no user of the sample has a %s", attr)
+	t.skip("%s", cmp.Or(why, fmt.Sprintf("no user of the sample has a %s", attr)))
 }
 
 func checkAssociation(t *checkRun, e *spec.Element) {
 	sample := t.env.getSample(t)
 	attr := e.Name + "[" + associationField(e) + "]"
-	c, ok := pickCond(t, []string{attr}, spec.Eq, sample)
+	c, ok, why := pickCond(t, []string{attr}, spec.Eq, sample)
 	if !ok {
-		t.skip("no user of the sample has a %s with a %s", e.Name, associationField(e))
+		t.skip("%s", cmp.Or(why, fmt.Sprintf("no user of the sample has a %s with a %s", e.Name, associationField(e))))
 	}
 	runFilter(t, c)
 }
@@ -316,9 +337,9 @@ func checkUnderscoreNames(t *checkRun) {
 			attrs = append(attrs, attr)
 		}
 	}
-	c, ok := pickCond(t, attrs, spec.Eq, sample)
+	c, ok, why := pickCond(t, attrs, spec.Eq, sample)
 	if !ok {
-		t.skip("no user of the sample has a value for a hyphenated attribute")
+		t.skip("%s", cmp.Or(why, "no user of the sample has a value for a hyphenated attribute"))
 	}
 	dashed := runFilter(t, c)
 	u := c

@@ -30,6 +30,9 @@ func checkStatusActive(t *checkRun) {
 		t.skip("the spec has no filterable active element")
 	}
 	sample := t.env.getSample(t)
+	if m, n := count(sample, c); n == 0 || m == 0 {
+		t.skip("the %d sampled users are all active or all inactive: status=active cannot be told from no filter", len(sample))
+	}
 	got, ex := t.env.index(t, q("status", "active", "limit", strconv.Itoa(pageMax)))
 	verifyFilter(t, ex, got, sample, []cond{c}, pageMax)
 }
@@ -225,6 +228,7 @@ func checkShallow(t *checkRun) {
 
 func checkShowMatchesIndex(t *checkRun) {
 	sample := t.env.getSample(t)
+	fewerThan(t, sample, 2, "a server answering every id with the same user would pass")
 	picks := []map[string]any{sample[0], sample[len(sample)/2], sample[len(sample)-1]}
 	for i, u := range picks {
 		if i > 0 && sameValue(u["id"], picks[i-1]["id"]) {

@@ -558,3 +558,57 @@ func TestVariantsAreCaught(t *testing.T) {
 		})
 	}
 }
+
+// staticMock answers every users read with one user, whatever the query, as Prism's static mock answers with the
+// spec's one example: a filter "works" against it only if the suite does not make it discriminate.
+func staticMock(f *fake.Fake) http.Handler {
+	tok, _ := f.Token()
+	one := func(accept string) []byte {
+		r := httptest.NewRequest(http.MethodGet, "/api/users/1", nil)
+		r.Header.Set("Accept", accept)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, r)
+		return rec.Body.Bytes()
+	}
+	return rewrite(f, func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/api/users") {
+			return status, body
+		}
+		if isXML(h, body) || strings.Contains(r.Header.Get("Accept"), "xml") {
+			user := one("application/xml")
+			if showPath.MatchString(r.URL.Path) {
+				return http.StatusOK, user
+			}
+			inner := strings.TrimPrefix(string(user), `<?xml version="1.0" encoding="UTF-8"?>`)
+			return http.StatusOK, []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<users type=\"array\">" + inner + "</users>\n")
+		}
+		user := one("application/json")
+		if showPath.MatchString(r.URL.Path) {
+			return http.StatusOK, user
+		}
+		return http.StatusOK, append(append([]byte("["), user...), ']')
+	})
+}
+
+// Against a static mock (one user whatever is asked, as Prism's static mock answers with the spec's example) no
+// reading check passes: each either fails or says why the data cannot discriminate.
+func TestStaticMockPassesNoReadingCheck(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	cfg := config(staticMock(f))
+	cfg.ReadOnly = true
+	cfg.Only = []string{"reading"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Checks {
+		if c.Verdict == contract.Pass {
+			t.Errorf("%s passes against a mock that ignores what it is asked", c.Name)
+		}
+	}
+	if rep.Summary.Failed == 0 || len(rep.Checks) < 100 {
+		t.Errorf("%d reading checks, %d failed: want the mock caught", len(rep.Checks), rep.Summary.Failed)
+	}
+}
