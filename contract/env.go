@@ -65,7 +65,13 @@ func (e *env) getSample(t *checkRun) []map[string]any {
 			ex := t.do(request{method: http.MethodGet, path: "/api/users", query: url.Values{"limit": {"50"}, "offset": {strconv.Itoa(offset)}}})
 			page, ok := listOf(ex, e.format)
 			if !ok {
-				e.sampleFail = &Failure{Message: fmt.Sprintf("could not read the sample of users: status %d", ex.status),
+				why := fmt.Sprintf("status %d", ex.status)
+				if ex.decodeErr != nil {
+					why += ", and the body does not parse: " + ex.decodeErr.Error()
+				} else if ex.err != nil {
+					why = "no response: " + ex.err.Error()
+				}
+				e.sampleFail = &Failure{Message: "could not read the sample of users: " + why,
 					Rule: "index answers 200 with a list of users", Spec: refIndex, Request: reqEvidence(ex), Response: respEvidence(ex, excerpt(ex.body, 500))}
 				break
 			}

@@ -9,14 +9,15 @@ import (
 
 // JUnit XML as Jenkins, GitLab, GitHub test reporters and most CI parsers read it: <testsuites> of <testsuite> (one
 // per check group: reading, writing...), one <testcase> per check, <failure> with the evidence, <skipped> with the
-// reason.
+// reason. It keeps to the attributes the Jenkins xunit plugin's JUnit schema allows (no skipped count on
+// <testsuites>), and an interrupted run is an <error>, so that CI does not read it as green.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -36,6 +37,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
+	Error     *junitMessage `xml:"error,omitempty"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
@@ -101,7 +103,6 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			}
 			tc.Skipped = &junitMessage{Message: reason}
 			s.Skipped++
-			out.Skipped++
 		}
 		s.Tests++
 		out.Tests++
@@ -110,6 +111,15 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	for i := range out.Suites {
 		out.Suites[i].Time = seconds(suiteMS[i])
+	}
+	if r.Interrupted {
+		msg := fmt.Sprintf("the run was interrupted after %d of the checks: the report is incomplete", len(r.Checks))
+		out.Suites = append(out.Suites, junitSuite{Name: "run", Tests: 1, Errors: 1, Time: "0.000",
+			Timestamp: r.StartedAt.Format("2006-01-02T15:04:05"),
+			Cases: []junitCase{{Name: "run/complete", Classname: "contract.run", Time: "0.000",
+				Error: &junitMessage{Message: msg, Type: "Interrupted", Text: msg}}}})
+		out.Tests++
+		out.Errors++
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,17 +69,93 @@ func (r *Report) WriteFailures(w io.Writer) error {
 	return err
 }
 
+// The text report states a cause once: a failure that several checks share (the sample of users could not be
+// read, say) is written where it first appears, with the checks it also stopped; the rest is bounded, the JSON
+// report keeping everything.
+const (
+	maxFailuresPerRun = 20  // failures written for one check in one format
+	maxFailureRuns    = 150 // check runs whose failures are written
+	maxAlsoNamed      = 8   // checks named as sharing a failure
+)
+
+// failureKey identifies a failure across checks: the same broken rule seen on the same request.
+func failureKey(f Format, x Failure) string {
+	key := string(f) + "\x00" + x.Message + "\x00" + x.Rule + "\x00" + x.Spec
+	if x.Request != nil {
+		key += "\x00" + x.Request.Method + " " + x.Request.URL
+	}
+	return key
+}
+
 func (r *Report) writeFailures(b *strings.Builder) {
+	type shared struct {
+		first string   // the check run that writes it
+		also  []string // the others
+	}
+	groups := map[string]*shared{}
 	for _, c := range r.Failed() {
 		for _, o := range c.Runs {
 			if o.Verdict != Fail {
 				continue
 			}
-			fmt.Fprintf(b, "\n--- FAIL %s%s: %s\n", c.Name, formatTag(o.Format), c.Description)
-			for i, f := range o.Failures {
-				writeFailure(b, i+1, f)
+			run := c.Name + formatTag(o.Format)
+			for _, f := range o.Failures {
+				k := failureKey(o.Format, f)
+				switch g := groups[k]; {
+				case g == nil:
+					groups[k] = &shared{first: run}
+				case g.first != run && !slices.Contains(g.also, run):
+					g.also = append(g.also, run)
+				}
 			}
 		}
+	}
+	written, omitted := 0, 0
+	for _, c := range r.Failed() {
+		for _, o := range c.Runs {
+			if o.Verdict != Fail {
+				continue
+			}
+			run := c.Name + formatTag(o.Format)
+			var own []Failure
+			var sameAs string
+			for _, f := range o.Failures {
+				if g := groups[failureKey(o.Format, f)]; g.first == run {
+					own = append(own, f)
+				} else if sameAs == "" {
+					sameAs = g.first
+				}
+			}
+			if len(own) == 0 {
+				continue // written under the check where it first appeared
+			}
+			if written++; written > maxFailureRuns {
+				omitted++
+				continue
+			}
+			fmt.Fprintf(b, "\n--- FAIL %s: %s\n", run, c.Description)
+			for i, f := range own {
+				if i == maxFailuresPerRun {
+					fmt.Fprintf(b, "  … %d more failures of this check (the JSON report has them all)\n", len(own)-i)
+					break
+				}
+				writeFailure(b, i+1, f)
+				if g := groups[failureKey(o.Format, f)]; len(g.also) > 0 {
+					names := g.also[:min(len(g.also), maxAlsoNamed)]
+					more := ""
+					if len(g.also) > len(names) {
+						more = fmt.Sprintf(" and %d more", len(g.also)-len(names))
+					}
+					fmt.Fprintf(b, "     also failed the same way: %d other checks: %s%s\n", len(g.also), strings.Join(names, ", "), more)
+				}
+			}
+			if sameAs != "" {
+				fmt.Fprintf(b, "  (and failures shared with %s, written there)\n", sameAs)
+			}
+		}
+	}
+	if omitted > 0 {
+		fmt.Fprintf(b, "\n… the failures of %d more check runs are left out here; the JSON report has them all\n", omitted)
 	}
 }
 

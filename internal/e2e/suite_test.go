@@ -477,3 +477,37 @@ func BenchmarkFullRun(b *testing.B) {
 		b.ReportMetric(float64(rep.Requests.Total), "requests/op")
 	}
 }
+
+// A broken XML index stops every check that needs the sample: the text report says so once, with the parse error,
+// names the checks it stopped, and stays small.
+func TestCascadeIsReportedOnce(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	broken := rewrite(f, func(r *http.Request, status int, h http.Header, body []byte) (int, []byte) {
+		if r.URL.Path == "/api/users" && r.Method == http.MethodGet && isXML(h, body) {
+			return status, bytes.Replace(body, []byte("<users type=\"array\">"), []byte("<users type=\"array\""), 1)
+		}
+		return status, body
+	})
+	cfg := config(broken)
+	cfg.Formats = []contract.Format{contract.FormatXML}
+	cfg.ReadOnly = true
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	if n := strings.Count(out, "could not read the sample of users"); n != 1 {
+		t.Errorf("the cause is written %d times, want once", n)
+	}
+	if !strings.Contains(out, "does not parse") || !strings.Contains(out, "also failed the same way:") {
+		t.Errorf("the cause lacks its parse error or the checks it stopped:\n%.3000s", out)
+	}
+	if len(rep.Failed()) < 50 || text.Len() > 64<<10 {
+		t.Errorf("%d checks failed, text report %d bytes: want a cascade reported in under 64 KiB", len(rep.Failed()), text.Len())
+	}
+}
