@@ -129,3 +129,32 @@ func TestJUnitSchemaCheckCatchesSkippedOnTestsuites(t *testing.T) {
 		t.Errorf("problems %q, want the one skipped attribute", p)
 	}
 }
+
+// The HTML page is self-contained (nothing fetched, no script), says what failed with its evidence escaped, and
+// writes a shared cause once.
+func TestHTMLReport(t *testing.T) {
+	r := sampleReport(false)
+	r.Checks[1].Runs[0].Failures[0].Response = &ResponseEvidence{Status: 200, Body: `<script>alert(1)</script>`}
+	r.Checks = append(r.Checks, CheckResult{Name: "reading/attributes/email", Verdict: Fail, Runs: []Outcome{{Format: FormatJSON,
+		Verdict: Fail, Failures: r.Checks[1].Runs[0].Failures}}})
+	r.tally()
+	var b bytes.Buffer
+	if err := r.WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{"<!DOCTYPE html>", "2 failed", "user 4 does not match login=x", "&lt;script&gt;alert(1)&lt;/script&gt;",
+		"1 other checks failed the same way: reading/attributes/email [json]"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "src=", "href=", "@import", "url("} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the page is not self-contained: it has %q", bad)
+		}
+	}
+	if n := strings.Count(page, "user 4 does not match login=x"); n != 1 {
+		t.Errorf("the shared failure is written %d times", n)
+	}
+}

@@ -87,12 +87,15 @@ func failureKey(f Format, x Failure) string {
 	return key
 }
 
-func (r *Report) writeFailures(b *strings.Builder) {
-	type shared struct {
-		first string   // the check run that writes it
-		also  []string // the others
-	}
-	groups := map[string]*shared{}
+// sharedFailure is a failure as several check runs saw it: the first writes it, the others are named.
+type sharedFailure struct {
+	first string   // the check run that writes it ("reading/paging/limit [xml]")
+	also  []string // the others
+}
+
+// sharedFailures groups the failures of the run by failureKey.
+func (r *Report) sharedFailures() map[string]*sharedFailure {
+	groups := map[string]*sharedFailure{}
 	for _, c := range r.Failed() {
 		for _, o := range c.Runs {
 			if o.Verdict != Fail {
@@ -103,13 +106,18 @@ func (r *Report) writeFailures(b *strings.Builder) {
 				k := failureKey(o.Format, f)
 				switch g := groups[k]; {
 				case g == nil:
-					groups[k] = &shared{first: run}
+					groups[k] = &sharedFailure{first: run}
 				case g.first != run && !slices.Contains(g.also, run):
 					g.also = append(g.also, run)
 				}
 			}
 		}
 	}
+	return groups
+}
+
+func (r *Report) writeFailures(b *strings.Builder) {
+	groups := r.sharedFailures()
 	written, omitted := 0, 0
 	for _, c := range r.Failed() {
 		for _, o := range c.Runs {

@@ -33,7 +33,7 @@ func (l *listFlag) Set(s string) error {
 
 type checkFlags struct {
 	baseURL, clientID, clientSecret, scopes, tokenURL, apiKey, token string
-	format, junit, jsonOut, responseFilter                           string
+	format, junit, jsonOut, htmlOut, responseFilter                  string
 	readOnly, list, quiet                                            bool
 	only, skip                                                       listFlag
 	rate                                                             float64
@@ -58,6 +58,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Float64Var(&fl.rate, "rate", contract.DefaultRate, "requests per second (Coupa allows 25); 0 or less: no limit")
 	fs.StringVar(&fl.junit, "junit", "", "write a JUnit XML report to this file")
 	fs.StringVar(&fl.jsonOut, "json", "", "write a JSON report to this file")
+	fs.StringVar(&fl.htmlOut, "html", "", "write a self-contained HTML report (summary, failures with evidence, created users) to this file")
 	fs.DurationVar(&fl.timeout, "timeout", contract.DefaultTimeout, "timeout of each request")
 	fs.BoolVar(&fl.list, "list", false, "list the checks and exit")
 	fs.BoolVar(&fl.quiet, "quiet", false, "no progress lines on stderr")
@@ -102,7 +103,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	for _, out := range []struct {
 		path  string
 		write func(io.Writer) error
-	}{{fl.junit, rep.WriteJUnit}, {fl.jsonOut, rep.WriteJSON}} {
+	}{{fl.junit, rep.WriteJUnit}, {fl.jsonOut, rep.WriteJSON}, {fl.htmlOut, rep.WriteHTML}} {
 		if out.path == "" {
 			continue
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"net"
@@ -16,7 +17,7 @@ import (
 
 func startFake(t *testing.T, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	return startFakeWith(t, fake.Options{Users: 20, Seed: 1}, wrap)
+	return startFakeWith(t, fake.Options{Users: 60, Seed: 1}, wrap) // more than a page of 50, so that every paging check can tell
 }
 
 func startFakeWith(t *testing.T, opts fake.Options, wrap func(http.Handler) http.Handler) string {
@@ -44,8 +45,9 @@ var creds = []string{"--client-id", auth.DefaultClientID, "--client-secret", aut
 func TestCheckPassesAgainstTheFake(t *testing.T) {
 	base := startFake(t, nil)
 	dir := t.TempDir()
-	junit, js := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
-	args := append([]string{"check", "--base-url", base, "--only", "reading/paging,security/token", "--junit", junit, "--json", js}, creds...)
+	junit, js, page := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")
+	args := append([]string{"check", "--base-url", base, "--only", "reading/paging,security/token", "--junit", junit, "--json", js,
+		"--html", page}, creds...)
 	code, out, errOut := runCLI(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
@@ -62,6 +64,9 @@ func TestCheckPassesAgainstTheFake(t *testing.T) {
 	}
 	if err := xml.Unmarshal(data, &suites); err != nil || suites.Tests != 7 {
 		t.Errorf("JUnit: %v, %d tests\n%s", err, suites.Tests, data)
+	}
+	if data, err := os.ReadFile(page); err != nil || !bytes.Contains(data, []byte("reading/paging/walk")) || !bytes.Contains(data, []byte("7 passed")) {
+		t.Errorf("HTML report: %v\n%.2000s", err, data)
 	}
 	data, err = os.ReadFile(js)
 	if err != nil {
