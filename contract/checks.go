@@ -15,6 +15,7 @@ func allChecks() []*check {
 		validationChecks(),
 		securityChecks(),
 		robustnessChecks(),
+		generatedChecks(),
 		conformanceChecks(),
 	)
 	// Stable: the last checks keep their order.

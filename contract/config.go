@@ -106,6 +106,11 @@ type Config struct {
 	// tenant need define none.
 	ResponseFilter string
 
+	// Generate is how many generated negative cases robustness/generated sends per format (0: none, the check is
+	// skipped); Seed makes them: the same seed, the same cases.
+	Generate int
+	Seed     int64
+
 	// RunID is the prefix of everything the run creates; "" means "ct-" and 8 hex digits of a random UUID.
 	RunID string
 	// Progress, when not nil, receives one line per check and format as the suite runs.

@@ -37,6 +37,8 @@ type checkFlags struct {
 	readOnly, list, quiet                                            bool
 	only, skip                                                       listFlag
 	rate                                                             float64
+	generate                                                         int
+	seed                                                             int64
 	timeout                                                          time.Duration
 }
 
@@ -61,6 +63,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.htmlOut, "html", "", "write a self-contained HTML report (summary, failures with evidence, created users) to this file")
 	fs.DurationVar(&fl.timeout, "timeout", contract.DefaultTimeout, "timeout of each request")
 	fs.BoolVar(&fl.list, "list", false, "list the checks and exit")
+	fs.IntVar(&fl.generate, "generate", 0, "robustness/generated: send N generated negative cases per format (bodies in write mode, queries always)")
+	fs.Int64Var(&fl.seed, "seed", 1, "the seed of --generate: the same seed, the same cases")
 	fs.BoolVar(&fl.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: coupa-users check --base-url URL (--client-id ID --client-secret SECRET | --api-key KEY | --token TOKEN) [flags]")
@@ -137,6 +141,7 @@ func (fl *checkFlags) config(stderr io.Writer) (contract.Config, error) {
 		BaseURL: fl.baseURL, ClientID: fl.clientID, ClientSecret: fl.clientSecret, TokenURL: fl.tokenURL,
 		APIKey: fl.apiKey, Token: fl.token, ReadOnly: fl.readOnly, Formats: formats,
 		Only: fl.only, Skip: fl.skip, Rate: fl.rate, Timeout: fl.timeout, ResponseFilter: fl.responseFilter,
+		Generate: fl.generate, Seed: fl.seed,
 	}
 	if fl.rate <= 0 {
 		cfg.Rate = -1

@@ -125,6 +125,21 @@ func cutToMaxLength(sp *spec.Spec, body []byte) []byte {
 	return out
 }
 
+// deepBody500 answers 500 to a write whose body nests ten deep or more, as a server whose parser recurses might.
+func deepBody500(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			body, _ := io.ReadAll(r.Body)
+			if bytes.Contains(body, []byte(strings.Repeat("[", 10))) || bytes.Contains(body, []byte(strings.Repeat("<role>", 10))) {
+				w.WriteHeader(http.StatusInternalServerError)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // firstEnumElement is the first input element with allowed values, which the enum checks cover.
 func firstEnumElement(sp *spec.Spec) string {
 	for _, e := range sp.Elements {
@@ -292,6 +307,12 @@ func variants() []variant {
 				return editBody(next, func(r *http.Request, body []byte) []byte { return cutToMaxLength(sp, body) })
 			},
 			catch: []string{"writing/max-length/firstname", "writing/max-length/lastname", "writing/max-length/login"},
+		},
+		{
+			name: "500-on-deep-body", broken: "a body nested ten deep or more answers 500",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler { return deepBody500(next) },
+			catch: []string{"robustness/generated"},
+			tune:  func(cfg *contract.Config) { cfg.Generate, cfg.Seed = 300, 1 },
 		},
 		{
 			name: "too-long-on-create", broken: "a create cuts over-long strings short; an update refuses them",
@@ -610,5 +631,26 @@ func TestStaticMockPassesNoReadingCheck(t *testing.T) {
 	}
 	if rep.Summary.Failed == 0 || len(rep.Checks) < 100 {
 		t.Errorf("%d reading checks, %d failed: want the mock caught", len(rep.Checks), rep.Summary.Failed)
+	}
+}
+
+// A generated case that fails is shrunk to the smallest that still fails, and comes with a curl command.
+func TestGeneratedFailureIsShrunkWithAReproducer(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	cfg := config(deepBody500(f))
+	cfg.Only, cfg.Generate, cfg.Seed, cfg.Formats = []string{"robustness/generated"}, 300, 1, []contract.Format{contract.FormatJSON}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Check("robustness/generated")
+	if c == nil || c.Verdict != contract.Fail {
+		t.Fatalf("robustness/generated: %+v", c)
+	}
+	fail := c.Runs[0].Failures[0]
+	if !strings.Contains(fail.Message, "status 500 (size 9)") || !strings.Contains(fail.Message, "replay: curl -sS -X PUT") ||
+		!strings.Contains(fail.Message, `--data-binary '{"roles":[[[[[[[[[[]]]]]]]]]]}'`) {
+		t.Errorf("want the case shrunk to depth 10 with a curl command:\n%s", fail.Message)
 	}
 }
