@@ -310,7 +310,7 @@ func variants() []variant {
 		},
 		{
 			name: "500-on-deep-body", broken: "a body nested ten deep or more answers 500",
-			wrap: func(_ *fake.Fake, next http.Handler) http.Handler { return deepBody500(next) },
+			wrap:  func(_ *fake.Fake, next http.Handler) http.Handler { return deepBody500(next) },
 			catch: []string{"robustness/generated"},
 			tune:  func(cfg *contract.Config) { cfg.Generate, cfg.Seed = 300, 1 },
 		},
