@@ -124,7 +124,7 @@ func TestAdminAccess(t *testing.T) {
 	}
 	do := func(remote, auth string) int {
 		req := httptest.NewRequest(http.MethodGet, fake.AdminPrefix+"/faults", nil)
-		req.RemoteAddr = remote
+		req.RemoteAddr, req.Host = remote, "127.0.0.1:8080"
 		if auth != "" {
 			req.Header.Set("Authorization", "Bearer "+auth)
 		}

@@ -37,7 +37,7 @@ type serveFlags struct {
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
-	responseFilters                                      string
+	responseFilters, allowedHosts                        string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -65,6 +65,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&fl.authConfig, "auth-config", envOr("COUPA_USERS_AUTH_CONFIG", ""), "JSON file of clients, API keys and token TTL (env COUPA_USERS_AUTH_CONFIG)")
 	fs.DurationVar(&fl.tokenTTL, "token-ttl", 0, "access token lifetime (default 24h)")
 	fs.StringVar(&fl.adminToken, "admin-token", envOr("COUPA_USERS_ADMIN_TOKEN", ""), "bearer token for the admin surface from non-loopback callers (env COUPA_USERS_ADMIN_TOKEN)")
+	fs.StringVar(&fl.allowedHosts, "allowed-hosts", envOr("COUPA_USERS_ALLOWED_HOSTS", ""), "host names loopback callers of the admin surface may use besides localhost and IP addresses: name[:port],... (env COUPA_USERS_ALLOWED_HOSTS)")
 	fs.StringVar(&fl.format, "default-format", "xml", "response format when a request sends no Accept: xml (as Coupa) or json")
 	fs.StringVar(&fl.timezone, "timezone", "UTC", "time zone of rendered datetimes (an IANA name)")
 	fs.IntVar(&fl.validationStatus, "validation-status", 400, "status of a failed validation: 400 (Coupa's docs) or 422")
@@ -110,6 +111,11 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	}
 	if fl.users == 0 {
 		opts.Users = -1 // 0 means the default in Options; the flag's 0 means none
+	}
+	for _, h := range strings.Split(fl.allowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			opts.AllowedHosts = append(opts.AllowedHosts, h)
+		}
 	}
 	switch fl.authMode {
 	case "on", "off":

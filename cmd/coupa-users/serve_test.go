@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -278,6 +279,22 @@ func TestServeResponseFiltersFlag(t *testing.T) {
 		_, err := serveOptions(t, "--response-filters", file, "--strict-fields")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", file, err, want)
+		}
+	}
+}
+
+func TestServeAllowedHostsFlag(t *testing.T) {
+	f, err := serveOptions(t, "--allowed-hosts", "fake.test, other.test:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]int{"fake.test:8080": 200, "other.test:9": 200, "evil.example:8080": 403} {
+		req := httptest.NewRequest(http.MethodGet, fake.AdminPrefix+"/faults", nil)
+		req.RemoteAddr, req.Host = "127.0.0.1:5555", host
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("Host %s: %d, want %d: %s", host, rec.Code, want, rec.Body)
 		}
 	}
 }
