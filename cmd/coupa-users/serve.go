@@ -44,6 +44,35 @@ type serveFlags struct {
 	invalidClientStatus                                  int
 	strictReferences, strictFields                       bool
 	tokenTTL                                             time.Duration
+	timeouts                                             timeouts
+}
+
+// timeouts bound how long one connection may hold the server: a client that sends its headers or its body a byte at
+// a time, reads the answer as slowly, or keeps an idle connection open, is cut off.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// The timeouts' defaults: generous for any client on a network, short enough that stalled connections do not pile up.
+var defaultTimeouts = timeouts{readHeader: 10 * time.Second, read: 30 * time.Second, write: 60 * time.Second, idle: 2 * time.Minute}
+
+// check refuses a negative timeout; 0 means none, as in net/http.
+func (t timeouts) check() error {
+	for _, d := range []struct {
+		flag string
+		d    time.Duration
+	}{{"read-header-timeout", t.readHeader}, {"read-timeout", t.read}, {"write-timeout", t.write}, {"idle-timeout", t.idle}} {
+		if d.d < 0 {
+			return fmt.Errorf("--%s %s: a timeout is 0 (none) or positive", d.flag, d.d)
+		}
+	}
+	return nil
+}
+
+// newHTTPServer is the server serve runs: the handler behind the timeouts.
+func newHTTPServer(h http.Handler, t timeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write,
+		IdleTimeout: t.idle}
 }
 
 // flagSet defines serve's flags on fl, so that tests can parse flags into options as the command does.
@@ -79,6 +108,10 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.BoolVar(&fl.strictFields, "strict-fields", false, "an unknown name in fields= is an error (by default it is ignored)")
 	fs.StringVar(&fl.rolesUpdate, "roles-update", "merge", "roles on update: merge (a non-empty list adds, as Coupa's playbooks say) or replace")
 	fs.StringVar(&fl.rateLimit, "rate-limit", "off", "limit each client's API requests: off, coupa (25/s, bursts of 20) or RATE/BURST such as 10/5; beyond it 429")
+	fs.DurationVar(&fl.timeouts.readHeader, "read-header-timeout", defaultTimeouts.readHeader, "longest time to read a request's headers")
+	fs.DurationVar(&fl.timeouts.read, "read-timeout", defaultTimeouts.read, "longest time to read a whole request, body included")
+	fs.DurationVar(&fl.timeouts.write, "write-timeout", defaultTimeouts.write, "longest time from the end of a request's headers to the end of its answer")
+	fs.DurationVar(&fl.timeouts.idle, "idle-timeout", defaultTimeouts.idle, "longest time a kept-alive connection waits for its next request")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	return fs
 }
@@ -90,11 +123,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	opts, err := fl.options(stderr)
+	if err == nil {
+		err = fl.timeouts.check()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
 		return exitUsage
 	}
-	return serve(ctx, fl.addr, opts, stdout, stderr)
+	return serve(ctx, fl.addr, opts, fl.timeouts, stdout, stderr)
 }
 
 // options turns the flags into fake.Options, reading the files they name.
@@ -257,7 +293,7 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 }
 
 // serve runs the fake until ctx ends (SIGINT or SIGTERM), then shuts down gracefully and saves the state.
-func serve(ctx context.Context, addr string, opts fake.Options, stdout, stderr io.Writer) int {
+func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdout, stderr io.Writer) int {
 	start := time.Now()
 	f, err := fake.New(opts)
 	if err != nil {
@@ -272,7 +308,7 @@ func serve(ctx context.Context, addr string, opts fake.Options, stdout, stderr i
 	}
 	base := "http://" + ln.Addr().String()
 	printBanner(stdout, base, f, time.Since(start))
-	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newHTTPServer(f, t)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
