@@ -278,7 +278,10 @@ func (f *Fake) adminPutClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, fmt.Errorf(`"now" is required (RFC 3339)`))
 		return
 	}
-	f.clock.Set(body.Now, body.Frozen)
+	if err := f.clock.SetWithin(body.Now, body.Frozen); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
 	adminJSON(w, http.StatusOK, f.clockState())
 }
 
@@ -295,7 +298,10 @@ func (f *Fake) adminAdvanceClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, err)
 		return
 	}
-	f.clock.Advance(time.Duration(body.By))
+	if err := f.clock.AdvanceWithin(time.Duration(body.By)); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
 	adminJSON(w, http.StatusOK, f.clockState())
 }
 
