@@ -188,6 +188,9 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.opts.Auth = authCfg
+	for _, w := range f.auth.Warnings() {
+		f.log.Warn("auth configuration: " + w)
+	}
 	f.store = store.NewMemory(layout)
 	f.users, err = users.New(users.Config{Spec: s, Layout: layout, Store: f.store, Catalog: cat, Now: f.clock.Now,
 		StrictReferences: opts.StrictReferences, ReplaceRoles: opts.ReplaceRoles})

@@ -307,7 +307,12 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 		return 1
 	}
 	base := "http://" + ln.Addr().String()
-	printBanner(stdout, base, f, time.Since(start))
+	printBanner(stdout, base, f, opts.NoAuth, time.Since(start))
+	if opts.Logger != nil {
+		for _, w := range exposureWarnings(ln.Addr(), f.AuthConfig(), opts.NoAuth) {
+			opts.Logger.Warn(w, "addr", ln.Addr().String())
+		}
+	}
 	srv := newHTTPServer(f, t)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -329,7 +334,36 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 	return 0
 }
 
-func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
+// exposureWarnings says what is unsafe about serving on addr: beyond loopback, anyone who reaches the port can use
+// the public default credentials, or no credentials at all with --auth off.
+func exposureWarnings(addr net.Addr, cfg auth.Config, noAuth bool) []string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return nil
+	}
+	if noAuth {
+		return []string{"SERVING BEYOND LOOPBACK WITH --auth off: anyone who reaches this address can read and change every user"}
+	}
+	var public []string
+	for _, c := range cfg.Clients {
+		if auth.IsDefaultClient(c) {
+			public = append(public, "client "+c.ID)
+		}
+	}
+	for _, k := range cfg.APIKeys {
+		if auth.IsDefaultKey(k) {
+			public = append(public, "the default API key")
+		}
+	}
+	if len(public) == 0 {
+		return nil
+	}
+	return []string{"SERVING BEYOND LOOPBACK WITH THE DEFAULT CREDENTIALS (" + strings.Join(public, ", ") +
+		"): their secrets are public; set --client-id/--client-secret, --clients or --auth-config"}
+}
+
+// printBanner says where the fake answers and with which credentials. The default secrets are public (the README
+// prints them) and are shown; secrets the operator chose are not, as banners end up in CI logs.
+func printBanner(w io.Writer, base string, f *fake.Fake, noAuth bool, took time.Duration) {
 	users, _ := f.Len(context.Background())
 	cfg := f.AuthConfig()
 	var b strings.Builder
@@ -345,18 +379,39 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	if rf := f.ResponseFilters(); len(rf) > 0 {
 		fmt.Fprintf(&b, "  Filters:    %s (filter=<name>)\n", strings.Join(slices.Sorted(maps.Keys(rf)), ", "))
 	}
+	if noAuth {
+		b.WriteString("\nCredentials: none needed (--auth off)\n")
+		io.WriteString(w, b.String())
+		return
+	}
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {
-		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, describeScopes(c.Scopes, cfg.KnownScopes))
+		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, shownSecret(c), describeScopes(c.Scopes, cfg.KnownScopes))
 	}
 	for _, k := range cfg.APIKeys {
-		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", k.Key)
+		key := "(as configured, not shown)"
+		if auth.IsDefaultKey(k) {
+			key = k.Key
+		}
+		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", key)
 	}
 	if len(cfg.Clients) > 0 {
 		c := cfg.Clients[0]
-		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s%s\n", c.ID, c.Secret, base, fake.TokenPath)
+		secret := "$CLIENT_SECRET"
+		if auth.IsDefaultClient(c) {
+			secret = c.Secret
+		}
+		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s%s\n", c.ID, secret, base, fake.TokenPath)
 	}
 	io.WriteString(w, b.String())
+}
+
+// shownSecret is what the banner prints of a client's secret.
+func shownSecret(c auth.Client) string {
+	if auth.IsDefaultClient(c) {
+		return c.Secret
+	}
+	return "(as configured, not shown)"
 }
 
 // describeScopes says in a line what a client holds: Coupa's catalogue has about 150 scopes, too many to list in a
