@@ -27,17 +27,16 @@ const (
 	MaxConditions = 100
 )
 
-// The limits a value can exceed. Errors of this package wrap one of them, so that callers tell which with errors.Is.
+// The limits of a document's shape. Errors of this package wrap one of them, so that callers tell which with
+// errors.Is. (The lengths and the number of conditions are plain comparisons, made where the values are read.)
 var (
-	ErrTooDeep    = errors.New("nested too deep")
-	ErrTooMany    = errors.New("too many elements")
-	ErrValueLong  = errors.New("value too long")
-	ErrConditions = errors.New("too many conditions")
+	ErrTooDeep = errors.New("nested too deep")
+	ErrTooMany = errors.New("too many elements")
 )
 
 // Error is a limit exceeded: which one, and its value.
 type Error struct {
-	Limit error // ErrTooDeep, ErrTooMany, ErrValueLong or ErrConditions
+	Limit error // ErrTooDeep or ErrTooMany
 	Max   int
 }
 

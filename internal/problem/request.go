@@ -96,8 +96,6 @@ func Exceeded(subject string, err error) (msg string, ok bool) {
 		return TooDeep(subject, e.Max), true
 	case bounds.ErrTooMany:
 		return TooManyValues(subject, e.Max), true
-	case bounds.ErrConditions:
-		return TooManyConditions(e.Max), true
 	}
 	return fmt.Sprintf("%s: %v", subject, e), true
 }
