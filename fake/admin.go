@@ -108,6 +108,7 @@ func decodeAdmin(r *http.Request, w http.ResponseWriter, v any) error {
 
 func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 	adminJSON(w, http.StatusOK, map[string]any{
+		"writes": "POST, PUT and DELETE need Content-Type: application/json, or " + AdminHeader + ": 1 without a body",
 		"endpoints": []string{
 			"POST   " + AdminPrefix + "/reset            back to the seeded users",
 			"POST   " + AdminPrefix + "/users?mode=add   load fixture users (JSON array or {\"users\":[...]}); mode=replace drops the others",
