@@ -52,21 +52,27 @@ func (f *Fake) adminRoutes(m *mux.Router) {
 	})
 }
 
-// adminOnly lets in loopback callers, and others only with the admin token: the admin surface can erase data.
+// adminOnly lets in loopback callers, and others only with the admin token: the admin surface can erase data. It
+// also refuses what a web page on another site's behalf can send (adminBrowserRefusal): a loopback caller may be a
+// browser.
 func (f *Fake) adminOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		byToken := false
 		if f.opts.AdminToken != "" {
-			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if ok && subtle.ConstantTimeCompare([]byte(tok), []byte(f.opts.AdminToken)) == 1 {
-				next.ServeHTTP(w, r)
-				return
-			}
+			scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			// The scheme in any case, as the API reads it (RFC 9110 §11.1).
+			byToken = strings.EqualFold(scheme, "Bearer") &&
+				subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(f.opts.AdminToken)) == 1
 		}
-		if isLoopback(r.RemoteAddr) {
-			next.ServeHTTP(w, r)
+		if !byToken && !isLoopback(r.RemoteAddr) {
+			adminJSON(w, http.StatusForbidden, map[string]any{"error": "the admin surface answers loopback callers, or callers with the admin token"})
 			return
 		}
-		adminJSON(w, http.StatusForbidden, map[string]any{"error": "the admin surface answers loopback callers, or callers with the admin token"})
+		if why := f.adminBrowserRefusal(r, !byToken); why != "" {
+			adminJSON(w, http.StatusForbidden, map[string]any{"error": why})
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -102,6 +108,7 @@ func decodeAdmin(r *http.Request, w http.ResponseWriter, v any) error {
 
 func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 	adminJSON(w, http.StatusOK, map[string]any{
+		"writes": "POST, PUT and DELETE need Content-Type: application/json, or " + AdminHeader + ": 1 without a body",
 		"endpoints": []string{
 			"POST   " + AdminPrefix + "/reset            back to the seeded users",
 			"POST   " + AdminPrefix + "/users?mode=add   load fixture users (JSON array or {\"users\":[...]}); mode=replace drops the others",
@@ -272,7 +279,10 @@ func (f *Fake) adminPutClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, fmt.Errorf(`"now" is required (RFC 3339)`))
 		return
 	}
-	f.clock.Set(body.Now, body.Frozen)
+	if err := f.clock.SetWithin(body.Now, body.Frozen); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
 	adminJSON(w, http.StatusOK, f.clockState())
 }
 
@@ -289,7 +299,10 @@ func (f *Fake) adminAdvanceClock(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, err)
 		return
 	}
-	f.clock.Advance(time.Duration(body.By))
+	if err := f.clock.AdvanceWithin(time.Duration(body.By)); err != nil {
+		adminError(w, http.StatusBadRequest, err)
+		return
+	}
 	adminJSON(w, http.StatusOK, f.clockState())
 }
 

@@ -124,7 +124,7 @@ func TestAdminAccess(t *testing.T) {
 	}
 	do := func(remote, auth string) int {
 		req := httptest.NewRequest(http.MethodGet, fake.AdminPrefix+"/faults", nil)
-		req.RemoteAddr = remote
+		req.RemoteAddr, req.Host = remote, "127.0.0.1:8080"
 		if auth != "" {
 			req.Header.Set("Authorization", "Bearer "+auth)
 		}
@@ -252,4 +252,31 @@ func TestStateVersion1StillLoads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestClockStaysInRange: the clock cannot be set or moved before 1970 or past 9999; a refusal leaves it alone.
+func TestClockStaysInRange(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 3})
+	for _, c := range []struct{ method, path, body string }{
+		{http.MethodPut, "/clock", `{"now":"1969-12-31T23:59:59Z","frozen":true}`},
+		{http.MethodPut, "/clock", `{"now":"0001-01-01T00:00:01Z","frozen":true}`},
+		{http.MethodPut, "/clock", `{"now":"9999-12-31T23:59:59Z"}`}, // running: beyond what the offset holds
+		{http.MethodPost, "/clock/advance", `{"by":"-500000h"}`},
+	} {
+		wantStatus(t, admin(t, s, c.method, c.path, c.body), http.StatusBadRequest)
+		if y := s.Clock().Now().Year(); y < 2020 || y > 2300 {
+			t.Fatalf("%s %s moved the clock to %d", c.method, c.path, y)
+		}
+	}
+	wantStatus(t, admin(t, s, http.MethodPut, "/clock", `{"now":"9999-12-31T00:00:00Z","frozen":true}`), http.StatusOK)
+	wantStatus(t, admin(t, s, http.MethodPost, "/clock/advance", `{"by":"23h59m59s"}`), http.StatusOK)
+	wantStatus(t, admin(t, s, http.MethodPost, "/clock/advance", `{"by":"1s"}`), http.StatusBadRequest)
+	if got := s.Clock().Now(); !got.Equal(fake.MaxClockTime) {
+		t.Errorf("the clock is at %s, want %s", got, fake.MaxClockTime)
+	}
+	// The API still answers at the edges: a token is minted and accepted, the users render.
+	wantStatus(t, getJSON(t, s, "/api/users?limit=1"), http.StatusOK)
+	wantStatus(t, admin(t, s, http.MethodPut, "/clock", `{"now":"1970-01-01T00:00:01Z","frozen":true}`), http.StatusOK)
+	wantStatus(t, admin(t, s, http.MethodPost, "/clock/advance", `{"by":"-1ns"}`), http.StatusBadRequest)
+	wantStatus(t, getJSON(t, s, "/api/users?limit=1"), http.StatusOK)
 }

@@ -49,6 +49,10 @@ type Options struct {
 	NoAuth bool
 	// AdminToken, when set, lets non-loopback callers use the admin surface with `Authorization: Bearer <token>`.
 	AdminToken string
+	// AllowedHosts are the host names (or host:port) loopback callers may name in Host when they use the admin
+	// surface, beyond localhost, loopback addresses and the address the request arrived at: a name that resolves
+	// to this machine in a browser may be a DNS-rebinding page's. Callers with AdminToken are not checked.
+	AllowedHosts []string
 	// Clock is the fake's time; nil means a clock following the real time.
 	Clock *Clock
 	// Location renders datetimes; nil means UTC. Coupa renders the instance's time zone, always with an offset.
@@ -184,6 +188,9 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.opts.Auth = authCfg
+	for _, w := range f.auth.Warnings() {
+		f.log.Warn("auth configuration: " + w)
+	}
 	f.store = store.NewMemory(layout)
 	f.users, err = users.New(users.Config{Spec: s, Layout: layout, Store: f.store, Catalog: cat, Now: f.clock.Now,
 		StrictReferences: opts.StrictReferences, ReplaceRoles: opts.ReplaceRoles})

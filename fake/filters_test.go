@@ -326,7 +326,8 @@ func TestAdminResponseFiltersAccess(t *testing.T) {
 		{"127.0.0.1:5555", "", http.StatusOK},
 	} {
 		req := httptest.NewRequest(http.MethodPut, fake.AdminPrefix+"/response-filters/ids", strings.NewReader(`["id"]`))
-		req.RemoteAddr = c.remote
+		req.RemoteAddr, req.Host = c.remote, "127.0.0.1:8080"
+		req.Header.Set("Content-Type", "application/json")
 		if c.token != "" {
 			req.Header.Set("Authorization", "Bearer "+c.token)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/coupa-kit/coupa-users/internal/bounds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/query"
 	"github.com/coupa-kit/coupa-users/internal/railsxml"
@@ -129,11 +130,18 @@ func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (
 	var value any
 	switch bf {
 	case formatJSON:
+		// The bounds first: decoding a body built to be expensive costs far more than its size.
+		if err := bounds.CheckJSON(data); err != nil {
+			return nil, tooLarge(err)
+		}
 		if err := json.Unmarshal(data, &value); err != nil {
 			return nil, newError(f.opts.ValidationStatus, problem.MalformedJSON(err))
 		}
 	case formatXML:
 		root, v, err := railsxml.UnmarshalParams(data, f.spec.Schema(schema))
+		if e := tooLarge(err); e != nil {
+			return nil, e
+		}
 		if err != nil {
 			return nil, newError(f.opts.ValidationStatus, problem.MalformedXML(err))
 		}
@@ -147,6 +155,16 @@ func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (
 		return nil, newError(f.opts.ValidationStatus, problem.NotAUser)
 	}
 	return body, nil
+}
+
+// tooLarge answers a body past the bounds of a request (package bounds) with 400, whatever the validation status:
+// the body's shape is refused, not a user's values. It is nil for any other error.
+func tooLarge(err error) *apiError {
+	msg, ok := problem.Exceeded("The request body", err)
+	if !ok {
+		return nil
+	}
+	return newError(http.StatusBadRequest, msg)
 }
 
 func (f *Fake) create(w http.ResponseWriter, r *http.Request) {

@@ -24,7 +24,7 @@ func (f *Fake) routes() http.Handler {
 
 	// Coupa's prose documentation names /oauth2/token; its R35–R39 Swagger names /oauth2/access_tokens as the
 	// client-credentials tokenUrl. Clients use either, so both answer, identically.
-	tokens := f.auth.TokenHandler()
+	tokens := refuseCrossSite(f.auth.TokenHandler())
 	m.Handle(TokenPath, tokens)
 	m.Handle(AccessTokensPath, tokens)
 	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)

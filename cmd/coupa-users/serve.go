@@ -37,13 +37,42 @@ type serveFlags struct {
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
-	responseFilters                                      string
+	responseFilters, allowedHosts                        string
 	users                                                int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
 	invalidClientStatus                                  int
 	strictReferences, strictFields                       bool
 	tokenTTL                                             time.Duration
+	timeouts                                             timeouts
+}
+
+// timeouts bound how long one connection may hold the server: a client that sends its headers or its body a byte at
+// a time, reads the answer as slowly, or keeps an idle connection open, is cut off.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// The timeouts' defaults: generous for any client on a network, short enough that stalled connections do not pile up.
+var defaultTimeouts = timeouts{readHeader: 10 * time.Second, read: 30 * time.Second, write: 60 * time.Second, idle: 2 * time.Minute}
+
+// check refuses a negative timeout; 0 means none, as in net/http.
+func (t timeouts) check() error {
+	for _, d := range []struct {
+		flag string
+		d    time.Duration
+	}{{"read-header-timeout", t.readHeader}, {"read-timeout", t.read}, {"write-timeout", t.write}, {"idle-timeout", t.idle}} {
+		if d.d < 0 {
+			return fmt.Errorf("--%s %s: a timeout is 0 (none) or positive", d.flag, d.d)
+		}
+	}
+	return nil
+}
+
+// newHTTPServer is the server serve runs: the handler behind the timeouts.
+func newHTTPServer(h http.Handler, t timeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.readHeader, ReadTimeout: t.read, WriteTimeout: t.write,
+		IdleTimeout: t.idle}
 }
 
 // flagSet defines serve's flags on fl, so that tests can parse flags into options as the command does.
@@ -65,6 +94,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&fl.authConfig, "auth-config", envOr("COUPA_USERS_AUTH_CONFIG", ""), "JSON file of clients, API keys and token TTL (env COUPA_USERS_AUTH_CONFIG)")
 	fs.DurationVar(&fl.tokenTTL, "token-ttl", 0, "access token lifetime (default 24h)")
 	fs.StringVar(&fl.adminToken, "admin-token", envOr("COUPA_USERS_ADMIN_TOKEN", ""), "bearer token for the admin surface from non-loopback callers (env COUPA_USERS_ADMIN_TOKEN)")
+	fs.StringVar(&fl.allowedHosts, "allowed-hosts", envOr("COUPA_USERS_ALLOWED_HOSTS", ""), "host names loopback callers of the admin surface may use besides localhost and IP addresses: name[:port],... (env COUPA_USERS_ALLOWED_HOSTS)")
 	fs.StringVar(&fl.format, "default-format", "xml", "response format when a request sends no Accept: xml (as Coupa) or json")
 	fs.StringVar(&fl.timezone, "timezone", "UTC", "time zone of rendered datetimes (an IANA name)")
 	fs.IntVar(&fl.validationStatus, "validation-status", 400, "status of a failed validation: 400 (Coupa's docs) or 422")
@@ -78,6 +108,10 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.BoolVar(&fl.strictFields, "strict-fields", false, "an unknown name in fields= is an error (by default it is ignored)")
 	fs.StringVar(&fl.rolesUpdate, "roles-update", "merge", "roles on update: merge (a non-empty list adds, as Coupa's playbooks say) or replace")
 	fs.StringVar(&fl.rateLimit, "rate-limit", "off", "limit each client's API requests: off, coupa (25/s, bursts of 20) or RATE/BURST such as 10/5; beyond it 429")
+	fs.DurationVar(&fl.timeouts.readHeader, "read-header-timeout", defaultTimeouts.readHeader, "longest time to read a request's headers")
+	fs.DurationVar(&fl.timeouts.read, "read-timeout", defaultTimeouts.read, "longest time to read a whole request, body included")
+	fs.DurationVar(&fl.timeouts.write, "write-timeout", defaultTimeouts.write, "longest time from the end of a request's headers to the end of its answer")
+	fs.DurationVar(&fl.timeouts.idle, "idle-timeout", defaultTimeouts.idle, "longest time a kept-alive connection waits for its next request")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	return fs
 }
@@ -89,11 +123,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	opts, err := fl.options(stderr)
+	if err == nil {
+		err = fl.timeouts.check()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
 		return exitUsage
 	}
-	return serve(ctx, fl.addr, opts, stdout, stderr)
+	return serve(ctx, fl.addr, opts, fl.timeouts, stdout, stderr)
 }
 
 // options turns the flags into fake.Options, reading the files they name.
@@ -110,6 +147,11 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	}
 	if fl.users == 0 {
 		opts.Users = -1 // 0 means the default in Options; the flag's 0 means none
+	}
+	for _, h := range strings.Split(fl.allowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			opts.AllowedHosts = append(opts.AllowedHosts, h)
+		}
 	}
 	switch fl.authMode {
 	case "on", "off":
@@ -251,7 +293,7 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 }
 
 // serve runs the fake until ctx ends (SIGINT or SIGTERM), then shuts down gracefully and saves the state.
-func serve(ctx context.Context, addr string, opts fake.Options, stdout, stderr io.Writer) int {
+func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdout, stderr io.Writer) int {
 	start := time.Now()
 	f, err := fake.New(opts)
 	if err != nil {
@@ -265,8 +307,13 @@ func serve(ctx context.Context, addr string, opts fake.Options, stdout, stderr i
 		return 1
 	}
 	base := "http://" + ln.Addr().String()
-	printBanner(stdout, base, f, time.Since(start))
-	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	printBanner(stdout, base, f, opts.NoAuth, time.Since(start))
+	if opts.Logger != nil {
+		for _, w := range exposureWarnings(ln.Addr(), f.AuthConfig(), opts.NoAuth) {
+			opts.Logger.Warn(w, "addr", ln.Addr().String())
+		}
+	}
+	srv := newHTTPServer(f, t)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -287,7 +334,36 @@ func serve(ctx context.Context, addr string, opts fake.Options, stdout, stderr i
 	return 0
 }
 
-func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
+// exposureWarnings says what is unsafe about serving on addr: beyond loopback, anyone who reaches the port can use
+// the public default credentials, or no credentials at all with --auth off.
+func exposureWarnings(addr net.Addr, cfg auth.Config, noAuth bool) []string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return nil
+	}
+	if noAuth {
+		return []string{"SERVING BEYOND LOOPBACK WITH --auth off: anyone who reaches this address can read and change every user"}
+	}
+	var public []string
+	for _, c := range cfg.Clients {
+		if auth.IsDefaultClient(c) {
+			public = append(public, "client "+c.ID)
+		}
+	}
+	for _, k := range cfg.APIKeys {
+		if auth.IsDefaultKey(k) {
+			public = append(public, "the default API key")
+		}
+	}
+	if len(public) == 0 {
+		return nil
+	}
+	return []string{"SERVING BEYOND LOOPBACK WITH THE DEFAULT CREDENTIALS (" + strings.Join(public, ", ") +
+		"): their secrets are public; set --client-id/--client-secret, --clients or --auth-config"}
+}
+
+// printBanner says where the fake answers and with which credentials. The default secrets are public (the README
+// prints them) and are shown; secrets the operator chose are not, as banners end up in CI logs.
+func printBanner(w io.Writer, base string, f *fake.Fake, noAuth bool, took time.Duration) {
 	users, _ := f.Len(context.Background())
 	cfg := f.AuthConfig()
 	var b strings.Builder
@@ -303,18 +379,39 @@ func printBanner(w io.Writer, base string, f *fake.Fake, took time.Duration) {
 	if rf := f.ResponseFilters(); len(rf) > 0 {
 		fmt.Fprintf(&b, "  Filters:    %s (filter=<name>)\n", strings.Join(slices.Sorted(maps.Keys(rf)), ", "))
 	}
+	if noAuth {
+		b.WriteString("\nCredentials: none needed (--auth off)\n")
+		io.WriteString(w, b.String())
+		return
+	}
 	b.WriteString("\nCredentials:\n")
 	for _, c := range cfg.Clients {
-		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, c.Secret, describeScopes(c.Scopes, cfg.KnownScopes))
+		fmt.Fprintf(&b, "  client %s / secret %s  (scopes: %s)\n", c.ID, shownSecret(c), describeScopes(c.Scopes, cfg.KnownScopes))
 	}
 	for _, k := range cfg.APIKeys {
-		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", k.Key)
+		key := "(as configured, not shown)"
+		if auth.IsDefaultKey(k) {
+			key = k.Key
+		}
+		fmt.Fprintf(&b, "  X-COUPA-API-KEY: %s\n", key)
 	}
 	if len(cfg.Clients) > 0 {
 		c := cfg.Clients[0]
-		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s%s\n", c.ID, c.Secret, base, fake.TokenPath)
+		secret := "$CLIENT_SECRET"
+		if auth.IsDefaultClient(c) {
+			secret = c.Secret
+		}
+		fmt.Fprintf(&b, "\nFirst token:\n  curl -s -u %s:%s -d grant_type=client_credentials %s%s\n", c.ID, secret, base, fake.TokenPath)
 	}
 	io.WriteString(w, b.String())
+}
+
+// shownSecret is what the banner prints of a client's secret.
+func shownSecret(c auth.Client) string {
+	if auth.IsDefaultClient(c) {
+		return c.Secret
+	}
+	return "(as configured, not shown)"
 }
 
 // describeScopes says in a line what a client holds: Coupa's catalogue has about 150 scopes, too many to list in a

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fake"
+	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -58,10 +61,16 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	}
 	banner := out.String()
 	// 8 users: 5 generated, 1 fixture, and the API users of my-client and of the API key.
-	for _, want := range []string{"/openapi.yaml", "/oauth2/access_tokens", "client my-client / secret my-secret", "X-COUPA-API-KEY: abcdefghij", "8 users",
-		"Rate limit: 25 requests per second per client, bursts of 20"} {
+	for _, want := range []string{"/openapi.yaml", "/oauth2/access_tokens", "client my-client / secret (as configured, not shown)",
+		"X-COUPA-API-KEY: (as configured, not shown)", "8 users", "Rate limit: 25 requests per second per client, bursts of 20",
+		"curl -s -u my-client:$CLIENT_SECRET"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
+		}
+	}
+	for _, secret := range []string{"my-secret", "abcdefghij"} {
+		if strings.Contains(banner, secret) {
+			t.Errorf("the banner shows the custom secret %q:\n%s", secret, banner)
 		}
 	}
 	if strings.Contains(banner, "coupa-fake-client") {
@@ -265,7 +274,7 @@ func TestServeResponseFiltersFlag(t *testing.T) {
 		t.Errorf("filters: %v", rf)
 	}
 	var banner bytes.Buffer
-	printBanner(&banner, "http://127.0.0.1:1", f, 0)
+	printBanner(&banner, "http://127.0.0.1:1", f, false, 0)
 	if !strings.Contains(banner.String(), "Filters:    ids-and-logins, with-roles (filter=<name>)") {
 		t.Errorf("banner: %s", banner.String())
 	}
@@ -278,6 +287,74 @@ func TestServeResponseFiltersFlag(t *testing.T) {
 		_, err := serveOptions(t, "--response-filters", file, "--strict-fields")
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", file, err, want)
+		}
+	}
+}
+
+func TestServeAllowedHostsFlag(t *testing.T) {
+	f, err := serveOptions(t, "--allowed-hosts", "fake.test, other.test:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]int{"fake.test:8080": 200, "other.test:9": 200, "evil.example:8080": 403} {
+		req := httptest.NewRequest(http.MethodGet, fake.AdminPrefix+"/faults", nil)
+		req.RemoteAddr, req.Host = "127.0.0.1:5555", host
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("Host %s: %d, want %d: %s", host, rec.Code, want, rec.Body)
+		}
+	}
+}
+
+func TestBannerCredentials(t *testing.T) {
+	banner := func(args ...string) string {
+		f, err := serveOptions(t, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		printBanner(&b, "http://127.0.0.1:1", f, slices.Contains(args, "off"), 0)
+		return b.String()
+	}
+	// The default secrets are public: shown, with a first token request that works as printed.
+	def := banner()
+	for _, want := range []string{"client coupa-fake-client / secret coupa-fake-secret", "X-COUPA-API-KEY: " + auth.DefaultAPIKey,
+		"curl -s -u coupa-fake-client:coupa-fake-secret"} {
+		if !strings.Contains(def, want) {
+			t.Errorf("default banner lacks %q:\n%s", want, def)
+		}
+	}
+	off := banner("--auth", "off")
+	if !strings.Contains(off, "none needed (--auth off)") || strings.Contains(off, "secret") || strings.Contains(off, auth.DefaultAPIKey) {
+		t.Errorf("--auth off banner:\n%s", off)
+	}
+	mixed := banner("--clients", "mine:s3cr3t-value")
+	if strings.Contains(mixed, "s3cr3t-value") || !strings.Contains(mixed, "client mine / secret (as configured, not shown)") {
+		t.Errorf("custom client banner:\n%s", mixed)
+	}
+}
+
+func TestExposureWarnings(t *testing.T) {
+	loop := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	all := &net.TCPAddr{IP: net.IPv4zero, Port: 8080}
+	custom := auth.Config{Clients: []auth.Client{{ID: "mine", Secret: "s3cr3t"}}}
+	for _, c := range []struct {
+		name   string
+		addr   net.Addr
+		cfg    auth.Config
+		noAuth bool
+		want   string
+	}{
+		{"loopback, defaults", loop, auth.DefaultConfig(), false, ""},
+		{"all interfaces, defaults", all, auth.DefaultConfig(), false, "DEFAULT CREDENTIALS (client coupa-fake-client, client coupa-fake-reader, the default API key)"},
+		{"all interfaces, custom", all, custom, false, ""},
+		{"all interfaces, auth off", all, custom, true, "--auth off"},
+		{"loopback, auth off", loop, custom, true, ""},
+	} {
+		got := strings.Join(exposureWarnings(c.addr, c.cfg, c.noAuth), "; ")
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
 }

@@ -496,3 +496,13 @@ func validScopeToken(s string) bool {
 	}
 	return true
 }
+
+// IsDefaultClient reports whether c holds one of DefaultConfig's public secrets (the README prints them): one may
+// show it, and should not expose it beyond loopback.
+func IsDefaultClient(c Client) bool {
+	return c.ID == DefaultClientID && c.Secret == DefaultClientSecret ||
+		c.ID == DefaultReaderID && c.Secret == DefaultReaderSecret
+}
+
+// IsDefaultKey reports whether k is DefaultConfig's public API key.
+func IsDefaultKey(k APIKey) bool { return k.Key == DefaultAPIKey }

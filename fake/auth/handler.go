@@ -9,7 +9,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // MaxTokenRequestBytes bounds a token request body. A client-credentials
@@ -23,6 +25,7 @@ type oauthError struct {
 	Code        string `json:"error"`
 	Description string `json:"error_description,omitempty"`
 	basic       bool   // add the Basic challenge (invalid_client answered 401)
+	retryAfter  int    // seconds, for Retry-After (a locked-out client); 0 for none
 }
 
 func badRequest(format string, args ...any) *oauthError {
@@ -71,6 +74,9 @@ func (s *Service) serveToken(w http.ResponseWriter, r *http.Request) {
 		}
 		if oe.basic {
 			h.Set("WWW-Authenticate", `Basic realm="`+Realm+`"`)
+		}
+		if oe.retryAfter > 0 {
+			h.Set("Retry-After", strconv.Itoa(oe.retryAfter))
 		}
 		oe.Description = sanitize(oe.Description, 300)
 		writeJSON(w, oe.Status, oe)
@@ -181,8 +187,18 @@ func (s *Service) authenticateClient(r *http.Request, form url.Values) (*client,
 		}
 		id, secret = formID[0], formSecret[0]
 	}
+	now := s.clock()
+	if left := s.locks.lockedFor(id, now); left > 0 {
+		secs := int(left.Round(time.Second) / time.Second)
+		return nil, &oauthError{Status: http.StatusTooManyRequests, Code: "invalid_client", retryAfter: max(secs, 1),
+			Description: fmt.Sprintf("client locked out after %d failed secrets in %s: try again in %d seconds",
+				MaxFailedSecrets, FailureWindow, max(secs, 1))}
+	}
 	c := s.checkClient(id, secret)
 	if c == nil {
+		if _, known := s.clients[id]; known {
+			s.locks.failed(id, now)
+		}
 		// Same answer for unknown id and wrong secret.
 		return nil, s.invalidClient("client authentication failed")
 	}

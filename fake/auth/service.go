@@ -41,6 +41,8 @@ type Service struct {
 	dummySecret [sha256.Size]byte
 
 	cache *tokenCache // nil when caching is disabled
+	// locks throttles the guessing of clients' secrets.
+	locks *lockout
 }
 
 type client struct {
@@ -73,6 +75,7 @@ func New(cfg Config) (*Service, error) {
 		signingKey:          n.SigningKey,
 		jwtHeader:           base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
 		tokenChars:          newTokenChars(),
+		locks:               newLockout(),
 	}
 	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
 	_, _ = rand.Read(s.dummySecret[:])
@@ -115,13 +118,15 @@ func (s *Service) Warnings() []string {
 }
 
 // Reset forgets every verified token, so the next request with each token
-// pays the full verification again. The admin surface calls it when it
-// resets the fake; tokens themselves stay valid, since they are
-// self-contained and verified by signature.
+// pays the full verification again, and every failed client secret, so that
+// no client stays locked out. The admin surface calls it when it resets the
+// fake; tokens themselves stay valid, since they are self-contained and
+// verified by signature.
 func (s *Service) Reset() {
 	if s.cache != nil {
 		s.cache.reset()
 	}
+	s.locks.reset()
 }
 
 // checkClient authenticates a client in time independent of whether the id

@@ -100,11 +100,15 @@ func notFound(p Problem) string {
 	sort.Strings(keys)
 	pairs := make([]string, len(keys))
 	for i, k := range keys {
-		v, err := json.Marshal(p.Keys[k])
+		val := p.Keys[k]
+		if s, ok := val.(string); ok {
+			val = Short(s) // a body may name a megabyte-long role: the message repeats a prefix
+		}
+		v, err := json.Marshal(val)
 		if err != nil {
 			v = []byte(strconv.Quote(fmt.Sprint(p.Keys[k])))
 		}
-		pairs[i] = strconv.Quote(k) + "=>" + string(v)
+		pairs[i] = strconv.Quote(Short(k)) + "=>" + string(v)
 	}
 	valid := make([]string, len(p.Valid))
 	for i, k := range p.Valid {
@@ -112,6 +116,22 @@ func notFound(p Problem) string {
 	}
 	return fmt.Sprintf("Unable to find valid %s record for %s with keys {%s}. Possible keys are [%s]",
 		p.Object, p.Element, strings.Join(pairs, ", "), strings.Join(valid, ", "))
+}
+
+// maxQuoted is the most of a client's value a message repeats, in bytes.
+const maxQuoted = 80
+
+// Short returns a client's value as a message may repeat it: whole when short, else its first bytes (not splitting
+// a character) and an ellipsis. Messages echo input, and a megabyte of it helps nobody.
+func Short(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	cut := maxQuoted
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // labels are the elements whose human name is not their words capitalised.

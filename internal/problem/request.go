@@ -1,8 +1,11 @@
 package problem
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/coupa-kit/coupa-users/internal/bounds"
 )
 
 // The sentences of refusals that concern the request rather than a value of the user. Where Coupa's exact words
@@ -27,10 +30,12 @@ const InjectedFault = "Injected fault"
 const Internal = "Internal error in the fake (a bug): please report it"
 
 // NoRoute is Rails' answer to a route it does not have (DELETE /api/users/:id among them).
-func NoRoute(method, path string) string { return "No route matches [" + method + "] \"" + path + "\"" }
+func NoRoute(method, path string) string {
+	return "No route matches [" + Short(method) + "] \"" + Short(path) + "\""
+}
 
 // UserNotFound is ActiveRecord's answer to an id no user has.
-func UserNotFound(id string) string { return "Couldn't find User with 'id'=" + id }
+func UserNotFound(id string) string { return "Couldn't find User with 'id'=" + Short(id) }
 
 // BodyTooLarge refuses a body over the fake's limit.
 func BodyTooLarge(limit int) string {
@@ -42,7 +47,7 @@ func UnreadableBody(err error) string { return "Could not read the request body:
 
 // UnsupportedContentType refuses a body in a format the API does not read.
 func UnsupportedContentType(ct string) string {
-	return "Unsupported Content-Type " + strconv.Quote(ct) + ": send application/json or application/xml"
+	return "Unsupported Content-Type " + strconv.Quote(Short(ct)) + ": send application/json or application/xml"
 }
 
 // MalformedJSON refuses a body that is not JSON.
@@ -53,5 +58,44 @@ func MalformedXML(err error) string { return "Malformed XML in the request body:
 
 // WrongRoot refuses an XML body whose root is not <user>.
 func WrongRoot(root string) string {
-	return "The XML body's root element must be <user>, not <" + root + ">"
+	return "The XML body's root element must be <user>, not <" + Short(root) + ">"
+}
+
+// The refusals of what passes the bounds of a request (package bounds). subject names what passed them: "The
+// request body", "'fields'".
+
+// TooDeep refuses a body or a `fields` list nested deeper than max levels.
+func TooDeep(subject string, max int) string {
+	return fmt.Sprintf("%s nests deeper than %d levels", subject, max)
+}
+
+// TooManyValues refuses a body or a `fields` list holding more than max values.
+func TooManyValues(subject string, max int) string {
+	return fmt.Sprintf("%s holds more than %d values", subject, max)
+}
+
+// ParamTooLong refuses a query parameter whose value is longer than max characters (the spec's maxLength, or
+// the bound of a filter value).
+func ParamTooLong(param string, max int) string {
+	return fmt.Sprintf("Parameter '%s' is longer than %d characters", param, max)
+}
+
+// TooManyConditions refuses an index request combining more than max filter conditions.
+func TooManyConditions(max int) string {
+	return fmt.Sprintf("The request combines more than %d filter conditions", max)
+}
+
+// Exceeded words a bound passed, err wrapping a *bounds.Error, for subject; ok is false for another error.
+func Exceeded(subject string, err error) (msg string, ok bool) {
+	var e *bounds.Error
+	if !errors.As(err, &e) {
+		return "", false
+	}
+	switch e.Limit {
+	case bounds.ErrTooDeep:
+		return TooDeep(subject, e.Max), true
+	case bounds.ErrTooMany:
+		return TooManyValues(subject, e.Max), true
+	}
+	return fmt.Sprintf("%s: %v", subject, e), true
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/coupa-kit/coupa-users/internal/bounds"
+	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -122,6 +124,9 @@ func (o Options) ParseShape(values url.Values, s *spec.Spec, write bool) (Shape,
 		if sh.Return != ReturnFull {
 			return Shape{}, errorf("fields", "Use either 'fields' or 'return_object', not both")
 		}
+		if err := checkLength("fields", v, spec.MaxFieldsLength); err != nil {
+			return Shape{}, err
+		}
 		if sh.Fields, err = o.ParseFields(v, s); err != nil {
 			return Shape{}, err
 		}
@@ -133,6 +138,9 @@ func (o Options) ParseShape(values url.Values, s *spec.Spec, write bool) (Shape,
 		}
 		if strings.TrimSpace(v) == "" {
 			return sh, nil
+		}
+		if err := checkLength("filter", v, spec.MaxNameParamLength); err != nil {
+			return Shape{}, err
 		}
 		switch {
 		case sh.Return != ReturnFull:
@@ -158,9 +166,13 @@ func ParseFields(raw string, s *spec.Spec) (*Projection, error) { return Options
 // ParseFields reads the JSON of a `fields` parameter (already URL-decoded). Names are looked up among the user's
 // returned elements and, nested, the associated object's fields, with dashes or underscores; one that is unknown
 // or never returned is left out, or is an error under StrictFields. A name listed twice is kept once; nested lists
-// given twice for the same association are merged.
+// given twice for the same association are merged. A list nested deeper than bounds.MaxDepth, or of more than
+// bounds.MaxElements entries, is an error: response filters are parsed here too, and may be 64 KiB long.
 func (o Options) ParseFields(raw string, s *spec.Spec) (*Projection, error) {
-	fp := fieldsParser{strict: o.StrictFields}
+	fp := fieldsParser{strict: o.StrictFields, count: new(bounds.Counter)}
+	if err := fp.count.Open(); err != nil { // the outer list
+		return nil, err
+	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -202,8 +214,20 @@ type anyLevel struct{}
 
 func (anyLevel) resolve(name, _ string) (string, level, error) { return name, anyLevel{}, nil }
 
-// fieldsParser reads a `fields` list.
-type fieldsParser struct{ strict bool }
+// fieldsParser reads a `fields` list, counting its levels and entries against the bounds of a request.
+type fieldsParser struct {
+	strict bool
+	count  *bounds.Counter
+}
+
+// counted turns a bound passed into the parameter's error.
+func counted(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg, _ := problem.Exceeded("'fields'", err)
+	return errorf("fields", "%s", msg)
+}
 
 // skippable reports whether err is an unknown name that a lenient parse leaves out.
 func (fp fieldsParser) skippable(err error) bool {
@@ -234,7 +258,7 @@ type objectLevel struct {
 func (o objectLevel) resolve(name, where string) (string, level, error) {
 	f := o.ob.Field(name)
 	if f == nil {
-		return "", nil, unknownField(errorf("fields", "Unknown field %s of '%s' in 'fields'", quote(name), where))
+		return "", nil, unknownField(errorf("fields", "Unknown field %s of %s in 'fields'", quote(name), quote(where)))
 	}
 	if f.Kind == spec.KindObject {
 		if nested := o.s.Objects[f.Object]; nested != nil {
@@ -252,6 +276,9 @@ func (fp fieldsParser) list(dec *json.Decoder, lv level, where string) (*Project
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, jsonError(err)
+		}
+		if err := counted(fp.count.Value()); err != nil {
+			return nil, err
 		}
 		switch t := tok.(type) {
 		case string:
@@ -286,7 +313,7 @@ func (fp fieldsParser) list(dec *json.Decoder, lv level, where string) (*Project
 		if where == "" {
 			return nil, errorf("fields", "'fields' lists no fields; for example %s", fieldsExample)
 		}
-		return nil, errorf("fields", "The list of fields of '%s' in 'fields' is empty", where)
+		return nil, errorf("fields", "The list of fields of %s in 'fields' is empty", quote(where))
 	}
 	return p, nil
 }
@@ -315,7 +342,10 @@ func (fp fieldsParser) object(dec *json.Decoder, lv level, where string, p *Proj
 			return skipped, jsonError(err)
 		}
 		if tok != json.Delim('[') {
-			return skipped, errorf("fields", "The fields of '%s' must be a JSON array, as in %s", name, fieldsExample)
+			return skipped, errorf("fields", "The fields of %s must be a JSON array, as in %s", quote(name), fieldsExample)
+		}
+		if err := counted(fp.count.Open()); err != nil {
+			return skipped, err
 		}
 		path := name
 		if where != "" {
@@ -325,6 +355,7 @@ func (fp fieldsParser) object(dec *json.Decoder, lv level, where string, p *Proj
 		if err != nil {
 			return skipped, err
 		}
+		fp.count.Close()
 		if skip {
 			skipped++
 		} else {

@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/coupa-kit/coupa-users/internal/bounds"
+	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -119,6 +122,9 @@ func (o Options) Parse(values url.Values, s *spec.Spec) (*Query, error) {
 				}
 				q.Conditions = append(q.Conditions, c)
 			}
+			if err == nil && len(q.Conditions) > bounds.MaxConditions {
+				err = errorf(key, "%s", problem.TooManyConditions(bounds.MaxConditions))
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -181,6 +187,9 @@ func parseOffset(q *Query, vals []string) error {
 func parseOrderBy(q *Query, vals []string, s *spec.Spec) error {
 	v, err := single("order_by", vals)
 	if err != nil {
+		return err
+	}
+	if err := checkLength("order_by", v, spec.MaxNameParamLength); err != nil {
 		return err
 	}
 	e := s.Element(v)
@@ -290,6 +299,9 @@ func parseFilter(key, raw string, s *spec.Spec) (Condition, error) {
 				e.Name, name, name)
 		}
 	}
+	if err := checkLength(key, raw, bounds.MaxFilterValue); err != nil {
+		return Condition{}, err
+	}
 	vals, err := parseValues(key, c.Kind(), c.Op, raw)
 	if err != nil {
 		return Condition{}, err
@@ -382,18 +394,13 @@ func operator(key, attr string, kind spec.Kind, seg string, allowed []spec.Opera
 	return op, nil
 }
 
-// quote puts a client's text in single quotes for a message, cut short when long: messages echo input, and a
-// megabyte of it helps nobody.
-func quote(s string) string {
-	const max = 80
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !isRuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
+// checkLength refuses a parameter's value longer than max characters (counted only when its bytes could be).
+func checkLength(param, v string, max int) error {
+	if len(v) > max && utf8.RuneCountInString(v) > max {
+		return errorf(param, "%s", problem.ParamTooLong(param, max))
 	}
-	return "'" + s + "'"
+	return nil
 }
 
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+// quote puts a client's text in single quotes for a message, cut short when long (problem.Short).
+func quote(s string) string { return "'" + problem.Short(s) + "'" }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/coupa-kit/coupa-users/internal/bounds"
 )
 
 // node is one element of a parsed document, before any typing. Parsing first
@@ -55,17 +57,25 @@ func Unmarshal(data []byte, schema *openapi3.Schema) (root string, v any, err er
 // types as a scalar stays text, for the model to cast (the fake's package kinds does), so that
 // <active>false</active> and <aic-user>yes</aic-user> reach the same casting as JSON's "false" and "yes". Typed
 // leaves (type="integer") are read by their type as Unmarshal reads them.
+//
+// A request body is also held to the bounds of a request (package bounds): elements nested deeper than
+// bounds.MaxDepth, or more than bounds.MaxElements of them, are refused while parsing, with an *Error whose Err is
+// a *bounds.Error.
 func UnmarshalParams(data []byte, schema *openapi3.Schema) (root string, v any, err error) {
 	return decoder{params: true}.root(data, schema)
 }
 
-// decoder holds how leaves are read: typed by the schema (responses), or as params (requests).
+// decoder holds how leaves are read: typed by the schema (responses), or as params (requests, which are bounded).
 type decoder struct{ params bool }
 
 func (d decoder) root(data []byte, schema *openapi3.Schema) (string, any, error) {
+	var count *bounds.Counter
+	if d.params {
+		count = new(bounds.Counter)
+	}
 	// A byte order mark may open a UTF-8 document; encoding/xml would take
 	// it for text outside the root.
-	n, err := parse(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
+	n, err := parse(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), count)
 	if err != nil {
 		return "", nil, err
 	}
@@ -82,8 +92,8 @@ func (d decoder) root(data []byte, schema *openapi3.Schema) (string, any, error)
 const errDirective = "DOCTYPE and entity declarations (<!...>) are not allowed"
 
 // parse reads data into a tree of nodes, checking everything that does not
-// depend on types.
-func parse(data []byte) (*node, error) {
+// depend on types, and counting elements with count unless it is nil.
+func parse(data []byte, count *bounds.Counter) (*node, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	// Strict is the default, and no Entity map is set: only the five
 	// predefined entities and character references are understood.
@@ -101,7 +111,7 @@ func parse(data []byte) (*node, error) {
 			if root != nil {
 				return nil, &Error{Msg: "more than one root element (found <" + t.Name.Local + "> after <" + root.name + ">)"}
 			}
-			if root, err = parseElement(d, t, nil, 1); err != nil {
+			if root, err = parseElement(d, t, nil, 1, count); err != nil {
 				return nil, err
 			}
 		case xml.CharData:
@@ -121,9 +131,15 @@ func parse(data []byte) (*node, error) {
 }
 
 // parseElement reads the rest of the element start opened, up to its end tag.
-func parseElement(d *xml.Decoder, start xml.StartElement, parent *pathElem, depth int) (*node, error) {
+func parseElement(d *xml.Decoder, start xml.StartElement, parent *pathElem, depth int, count *bounds.Counter) (*node, error) {
 	n := &node{name: start.Name.Local}
 	here := &pathElem{parent: parent, name: n.name}
+	if count != nil {
+		if err := count.Open(); err != nil {
+			return nil, &Error{Path: here.String(), Msg: "the request body is too large in shape", Err: err}
+		}
+		defer count.Close()
+	}
 	if depth > maxDepth {
 		return nil, errorf(here, "elements nest deeper than %d levels", maxDepth)
 	}
@@ -161,7 +177,7 @@ func parseElement(d *xml.Decoder, start xml.StartElement, parent *pathElem, dept
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			child, err := parseElement(d, t, here, depth+1)
+			child, err := parseElement(d, t, here, depth+1, count)
 			if err != nil {
 				return nil, err
 			}

@@ -33,6 +33,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/coupa-kit/coupa-users/internal/problem"
 )
 
 // maxDepth is the deepest element nesting Unmarshal accepts and Marshal writes.
@@ -85,7 +87,7 @@ type pathElem struct {
 func (p *pathElem) String() string {
 	var steps []string
 	for ; p != nil; p = p.parent {
-		s := p.name
+		s := problem.Short(p.name)
 		if p.index > 0 {
 			s += "[" + strconv.Itoa(p.index) + "]"
 		}
@@ -97,7 +99,14 @@ func (p *pathElem) String() string {
 	return strings.Join(steps, "/")
 }
 
+// errorf builds an *Error; string arguments are cut short, as an error quotes a document's text or names and the
+// document may be a megabyte of them.
 func errorf(p *pathElem, format string, args ...any) *Error {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = problem.Short(s)
+		}
+	}
 	return &Error{Path: p.String(), Msg: fmt.Sprintf(format, args...)}
 }
 

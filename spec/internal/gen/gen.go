@@ -329,7 +329,7 @@ func parameters() obj {
 			"schema", o("type", "integer", "minimum", 0, "default", 0)),
 		"order_by", o("name", "order_by", "in", "query",
 			"description", "An attribute to sort by (seen in clients, not documented by Coupa). Default `id`.",
-			"schema", o("type", "string", "maxLength", 255)),
+			"schema", o("type", "string", "maxLength", spec.MaxNameParamLength)),
 		"dir", o("name", "dir", "in", "query", "description", "Sort direction for `order_by`.",
 			"schema", o("type", "string", "enum", []any{"asc", "desc"}, "default", "asc")),
 		"status", o("name", "status", "in", "query", "description", "`active` returns active users only.",
@@ -338,7 +338,7 @@ func parameters() obj {
 			"description", "A JSON array of the fields to return, nested for associations: "+
 				"`[\"id\",\"login\",{\"roles\":[\"id\",\"name\"]}]`. A name the user (or the object) does not "+
 				"return is left out, as Rails leaves it; an implementation may refuse it with 400 instead.",
-			"schema", o("type", "string", "maxLength", 4096), "example", `["id","login",{"roles":["id","name"]}]`),
+			"schema", o("type", "string", "maxLength", spec.MaxFieldsLength), "example", `["id","login",{"roles":["id","name"]}]`),
 		"filter", o("name", "filter", "in", "query",
 			"description", "The name of an API response filter, which the tenant's administrator defines in Coupa's "+
 				"setup (Setup > Integrations > API Filters; in the fake, `--response-filters` or "+
@@ -346,7 +346,7 @@ func parameters() obj {
 				"list would. The fake matches names ignoring case, as MySQL's default collations compare strings. A "+
 				"blank `filter=` is ignored, as in Coupa's sample URLs. An unknown name answers 400 with an error "+
 				"body, and so does `filter` with `fields` or `return_object` (Coupa documents neither answer).",
-			"schema", o("type", "string", "maxLength", 255)),
+			"schema", o("type", "string", "maxLength", spec.MaxNameParamLength)),
 		"return_object", o("name", "return_object", "in", "query",
 			"description", "`limited`: ids only; `shallow`: associations reduced to id and natural keys; "+
 				"`none` (create and update): an empty body.",
