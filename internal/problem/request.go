@@ -55,3 +55,9 @@ func MalformedXML(err error) string { return "Malformed XML in the request body:
 func WrongRoot(root string) string {
 	return "The XML body's root element must be <user>, not <" + root + ">"
 }
+
+// NotSaved refuses a write the fake could not make durable in its state file (a full disk, a failed fsync):
+// nothing was changed, and the write may be sent again.
+func NotSaved(err error) string {
+	return "The change could not be saved, and nothing was changed: " + err.Error()
+}
