@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"sync/atomic"
 )
 
 // The journal is the state's write-ahead log: one line per acknowledged write of a user, appended and fsynced
@@ -131,7 +130,6 @@ type journal struct {
 	closing bool
 	stopped chan struct{}
 
-	written     atomic.Int64     // bytes appended, for the benchmark and compaction
 	needCompact func(size int64) // told the durable length after each batch
 }
 
@@ -193,7 +191,6 @@ func (j *journal) run() {
 		if err == nil {
 			err = file.Sync()
 		}
-		j.written.Add(int64(len(b.buf)))
 		j.mu.Lock()
 		var size int64
 		if err == nil {

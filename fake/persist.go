@@ -36,7 +36,6 @@ type persister struct {
 	snapMu      sync.Mutex   // one snapshot written at a time
 	nextCompact atomic.Int64 // the journal length that starts a compaction
 	minCompact  int64
-	written     atomic.Int64 // snapshot bytes written
 
 	kick      chan struct{}
 	stop      chan struct{}
@@ -265,7 +264,6 @@ func (p *persister) writeSnapshot(recs []*store.Record, seq uint64) error {
 		n.w = w
 		return json.NewEncoder(&n).Encode(st)
 	})
-	p.written.Add(n.n)
 	if err != nil {
 		return err
 	}
@@ -305,9 +303,6 @@ func (p *persister) dropJournal(offset int64) error {
 
 // health is why writes cannot be made durable now, or nil.
 func (p *persister) health() error { return p.j.health() }
-
-// bytesWritten counts the journal and snapshot bytes written since start.
-func (p *persister) bytesWritten() int64 { return p.j.written.Load() + p.written.Load() }
 
 // close stops compaction, folds the journal into the snapshot (so that the next start reads one file), closes
 // the journal and releases the lock. A write after close fails.
