@@ -124,15 +124,27 @@ func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (f *Fake) changedByAdmin() {
-	if f.persist != nil {
-		f.persist.changed()
+// bulk runs an admin operation that changes many users at once. With a state file it runs alone and its result
+// is made durable with one snapshot (a *NotDurableError, and the users as they were, when that fails).
+func (f *Fake) bulk(ctx context.Context, op func(context.Context) error) error {
+	if f.persist == nil {
+		return op(ctx)
 	}
+	return f.persist.bulk(ctx, op)
+}
+
+// adminWriteError answers an admin write that failed with status, or 503 when it could not be made durable.
+func adminWriteError(w http.ResponseWriter, status int, err error) {
+	var nd *NotDurableError
+	if errors.As(err, &nd) {
+		status = http.StatusServiceUnavailable
+	}
+	adminError(w, status, err)
 }
 
 func (f *Fake) adminReset(w http.ResponseWriter, r *http.Request) {
 	if err := f.Reset(r.Context()); err != nil {
-		adminError(w, http.StatusInternalServerError, err)
+		adminWriteError(w, http.StatusInternalServerError, err)
 		return
 	}
 	n, _ := f.store.Len(r.Context())
@@ -144,11 +156,7 @@ func (f *Fake) Reset(ctx context.Context) error {
 	f.seedMu.Lock()
 	seeded := f.seeded
 	f.seedMu.Unlock()
-	if err := f.store.Replace(ctx, seeded); err != nil {
-		return err
-	}
-	f.changedByAdmin()
-	return nil
+	return f.bulk(ctx, func(ctx context.Context) error { return f.store.Replace(ctx, seeded) })
 }
 
 func (f *Fake) adminLoadUsers(w http.ResponseWriter, r *http.Request) {
@@ -166,7 +174,7 @@ func (f *Fake) adminLoadUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := f.LoadUsers(r.Context(), users, mode == "replace"); err != nil {
-		adminError(w, http.StatusUnprocessableEntity, err)
+		adminWriteError(w, http.StatusUnprocessableEntity, err)
 		return
 	}
 	n, _ := f.store.Len(r.Context())
@@ -176,6 +184,10 @@ func (f *Fake) adminLoadUsers(w http.ResponseWriter, r *http.Request) {
 // LoadUsers adds fixture users (replace first drops every user but the API users). It is all or nothing: on an
 // error the users are as they were.
 func (f *Fake) LoadUsers(ctx context.Context, users []fixtures.User, replace bool) error {
+	return f.bulk(ctx, func(ctx context.Context) error { return f.loadUsersAtomically(ctx, users, replace) })
+}
+
+func (f *Fake) loadUsersAtomically(ctx context.Context, users []fixtures.User, replace bool) error {
 	before, err := f.store.Snapshot(ctx)
 	if err != nil {
 		return err
@@ -199,7 +211,6 @@ func (f *Fake) LoadUsers(ctx context.Context, users []fixtures.User, replace boo
 		}
 		return err
 	}
-	f.changedByAdmin()
 	return nil
 }
 
@@ -219,11 +230,10 @@ func (f *Fake) adminPutState(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, fmt.Errorf("invalid state: %w", err))
 		return
 	}
-	if err := f.restoreState(r.Context(), &st); err != nil {
-		adminError(w, http.StatusUnprocessableEntity, err)
+	if err := f.bulk(r.Context(), func(ctx context.Context) error { return f.restoreState(ctx, &st) }); err != nil {
+		adminWriteError(w, http.StatusUnprocessableEntity, err)
 		return
 	}
-	f.changedByAdmin()
 	adminJSON(w, http.StatusOK, map[string]any{"restored": len(st.Users)})
 }
 

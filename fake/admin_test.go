@@ -280,3 +280,50 @@ func TestClockStaysInRange(t *testing.T) {
 	wantStatus(t, admin(t, s, http.MethodPost, "/clock/advance", `{"by":"-1ns"}`), http.StatusBadRequest)
 	wantStatus(t, getJSON(t, s, "/api/users?limit=1"), http.StatusOK)
 }
+
+// TestStateFileIsLocked: a second fake on the same state file is refused, instead of overwriting the first's
+// writes; once the first closes, the file is free.
+func TestStateFileIsLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first, err := fake.New(fake.Options{Users: 1, StatePath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fake.New(fake.Options{Users: 1, StatePath: path})
+	if err == nil || !strings.Contains(err.Error(), "state file "+path+" is in use by another process") {
+		t.Errorf("second fake on one state file: %v", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := fake.New(fake.Options{Users: 1, StatePath: path})
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	again.Close()
+}
+
+// TestStaleTemporaryFilesRemoved: the temporary files of snapshots and journal rewrites a crash interrupted are
+// removed at start; other files are left alone.
+func TestStaleTemporaryFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	stale := []string{".state.json.tmp-123", ".state.json.tmp-456", ".state.json.journal.tmp-789"}
+	for _, name := range append(stale, ".other.json.tmp-1") {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{torn"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := fake.New(fake.Options{Users: 1, StatePath: filepath.Join(dir, "state.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, name := range stale {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s: not removed (%v)", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".other.json.tmp-1")); err != nil {
+		t.Errorf("another state's file was touched: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ package fake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -87,7 +88,10 @@ type Options struct {
 	// Faults are injected from the start: serve's --rate-limit sets RateLimit (with Rate and Burst) here. The admin
 	// surface can change them; DELETE /_admin/faults returns to these.
 	Faults FaultConfig
-	// StatePath keeps the users in this file across restarts (loaded at start, saved on change and at Close).
+	// StatePath keeps the users in this file across restarts. Every acknowledged write is fsynced to a journal
+	// beside it (StatePath + ".journal") before it is answered, and a write that cannot be is refused with 503 and
+	// changes nothing; the journal is folded into the file in the background and at Close. StatePath + ".lock"
+	// keeps a second fake away.
 	StatePath string
 	// Logger receives one line per request and the fake's events; nil discards them.
 	Logger *slog.Logger
@@ -191,7 +195,14 @@ func New(opts Options) (*Fake, error) {
 	for _, w := range f.auth.Warnings() {
 		f.log.Warn("auth configuration: " + w)
 	}
-	f.store = store.NewMemory(layout)
+	mem := store.NewMemory(layout)
+	f.store = mem
+	var durable *durableStore
+	if opts.StatePath != "" {
+		// Writes pass through to memory while the fake seeds and loads its state, then go through the journal.
+		durable = newDurableStore(mem, func(r *store.Record) ([]byte, error) { return json.Marshal(f.encodeRecord(r)) })
+		f.store = durable
+	}
 	f.users, err = users.New(users.Config{Spec: s, Layout: layout, Store: f.store, Catalog: cat, Now: f.clock.Now,
 		StrictReferences: opts.StrictReferences, ReplaceRoles: opts.ReplaceRoles})
 	if err != nil {
@@ -209,8 +220,8 @@ func New(opts Options) (*Fake, error) {
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}
-	if opts.StatePath != "" {
-		if f.persist, err = newPersister(f, opts.StatePath); err != nil {
+	if durable != nil {
+		if f.persist, err = openPersister(f, durable, opts.StatePath); err != nil {
 			return nil, err
 		}
 	}
@@ -235,7 +246,7 @@ func (f *Fake) Auth() *auth.Service { return f.auth }
 // AuthConfig returns the clients and keys the fake accepts.
 func (f *Fake) AuthConfig() auth.Config { return f.opts.Auth }
 
-// Close saves the state when a state file is configured and stops background work.
+// Close stops background work and, when a state file is kept, folds the journal into it and releases its lock.
 func (f *Fake) Close() error {
 	f.stop()
 	f.background.Wait()

@@ -220,14 +220,15 @@ func (f *Fake) writeFailure(err error) *apiError {
 	if ps, ok := users.Refused(err); ok {
 		return &apiError{status: f.opts.ValidationStatus, resource: "user", messages: problem.Messages(ps)}
 	}
+	var nd *NotDurableError
+	if errors.As(err, &nd) {
+		return &apiError{status: http.StatusServiceUnavailable, resource: "base", messages: []string{problem.NotSaved(nd.Err)}}
+	}
 	return newError(http.StatusInternalServerError, err.Error())
 }
 
 // respondWritten answers a create or update: the user, its projection, or nothing for return_object=none.
 func (f *Fake) respondWritten(w http.ResponseWriter, r *http.Request, status int, u *store.Record, v writeView) {
-	if f.persist != nil {
-		f.persist.changed()
-	}
 	if v.none {
 		f.send(w, r, f.responseFormat(r), status, []byte{})
 		return
@@ -247,13 +248,19 @@ func (f *Fake) serveSpecJSON(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) health(w http.ResponseWriter, r *http.Request) {
 	n, err := f.store.Len(r.Context())
-	status, state := http.StatusOK, "ok"
+	body := map[string]any{"status": "ok", "users": n}
+	status := http.StatusOK
 	if err != nil {
-		status, state = http.StatusServiceUnavailable, err.Error()
+		status, body["status"] = http.StatusServiceUnavailable, err.Error()
+	} else if f.persist != nil {
+		// Degraded while writes cannot be made durable: until one succeeds again.
+		if err := f.persist.health(); err != nil {
+			status, body["status"], body["reason"] = http.StatusServiceUnavailable, "degraded", problem.NotSaved(err)
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"status": state, "users": n})
+	json.NewEncoder(w).Encode(body)
 }
 
 // writeView is the projection of a create or update response; none answers an empty body.

@@ -2,15 +2,12 @@ package fake
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/internal/kinds"
@@ -22,9 +19,11 @@ import (
 // timestamps kept. It is what --state saves and what the admin surface dumps and restores; fixtures, by contrast,
 // describe users the way a request would.
 type State struct {
-	Version int              `json:"version"`
-	SavedAt time.Time        `json:"saved_at"`
-	Users   []map[string]any `json:"users"`
+	Version int       `json:"version"`
+	SavedAt time.Time `json:"saved_at"`
+	// JournalSeq, in a state file, is the last journal record the snapshot holds: replay starts after it.
+	JournalSeq uint64           `json:"journal_seq,omitempty"`
+	Users      []map[string]any `json:"users"`
 }
 
 // stateVersion 2 keeps an owned object's fields by name. Version 1 kept them in a list, in the alphabetical
@@ -37,11 +36,16 @@ func (f *Fake) snapshotState(ctx context.Context) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.stateOf(recs), nil
+}
+
+// stateOf is the State of recs.
+func (f *Fake) stateOf(recs []*store.Record) *State {
 	st := &State{Version: stateVersion, SavedAt: f.clock.Now().UTC(), Users: make([]map[string]any, len(recs))}
 	for i, r := range recs {
 		st.Users[i] = f.encodeRecord(r)
 	}
-	return st, nil
+	return st
 }
 
 func (f *Fake) encodeRecord(r *store.Record) map[string]any {
@@ -75,24 +79,32 @@ func (f *Fake) encodeRecord(r *store.Record) map[string]any {
 
 // restoreState replaces the store's users with a snapshot's, checking it whole first.
 func (f *Fake) restoreState(ctx context.Context, st *State) error {
-	if st.Version != stateVersion && st.Version != 1 {
-		return fmt.Errorf("state version %d: this fake reads versions 1 and %d", st.Version, stateVersion)
-	}
-	recs := make([]*store.Record, 0, len(st.Users))
-	var maxOwned int64
-	for i, m := range st.Users {
-		r, owned, err := f.decodeRecord(m)
-		if err != nil {
-			return fmt.Errorf("state user %d: %w", i, err)
-		}
-		maxOwned = max(maxOwned, owned)
-		recs = append(recs, r)
+	recs, maxOwned, err := f.decodeState(st)
+	if err != nil {
+		return err
 	}
 	if err := f.store.Replace(ctx, recs); err != nil {
 		return err
 	}
 	f.users.NoteOwnedID(maxOwned)
 	return nil
+}
+
+// decodeState reads a snapshot's users, and the largest id of an owned object among them.
+func (f *Fake) decodeState(st *State) (recs []*store.Record, maxOwned int64, err error) {
+	if st.Version != stateVersion && st.Version != 1 {
+		return nil, 0, fmt.Errorf("state version %d: this fake reads versions 1 and %d", st.Version, stateVersion)
+	}
+	recs = make([]*store.Record, 0, len(st.Users))
+	for i, m := range st.Users {
+		r, owned, err := f.decodeRecord(m)
+		if err != nil {
+			return nil, 0, fmt.Errorf("state user %d: %w", i, err)
+		}
+		maxOwned = max(maxOwned, owned)
+		recs = append(recs, r)
+	}
+	return recs, maxOwned, nil
 }
 
 // badValue is a state file's value that its element cannot hold; it is formatted only if reported.
@@ -210,107 +222,6 @@ func (f *Fake) decodeRecord(m map[string]any) (*store.Record, int64, error) {
 		}
 	}
 	return r, maxOwned, nil
-}
-
-// persister keeps the state file: loaded at start, saved shortly after each change and at close. Saves are
-// atomic (a temporary file, fsync, rename, fsync of the folder), so a crash leaves the old or the new state.
-type persister struct {
-	f    *Fake
-	path string
-
-	mu      sync.Mutex
-	saved   uint64 // the store version last saved
-	kick    chan struct{}
-	done    chan struct{}
-	stopped chan struct{}
-	lastErr error
-}
-
-// saveDelay groups the saves of a burst of writes into one.
-const saveDelay = 200 * time.Millisecond
-
-func newPersister(f *Fake, path string) (*persister, error) {
-	p := &persister{f: f, path: path, kick: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := p.save(); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, fmt.Errorf("fake: reading the state file: %w", err)
-	default:
-		var st State
-		if err := json.Unmarshal(data, &st); err != nil {
-			return nil, fmt.Errorf("fake: the state file %s is not valid: %w", path, err)
-		}
-		if err := f.restoreState(context.Background(), &st); err != nil {
-			return nil, fmt.Errorf("fake: restoring %s: %w", path, err)
-		}
-		p.saved = f.store.Version()
-	}
-	go p.loop()
-	return p, nil
-}
-
-func (p *persister) changed() {
-	select {
-	case p.kick <- struct{}{}:
-	default:
-	}
-}
-
-func (p *persister) loop() {
-	defer close(p.stopped)
-	for {
-		select {
-		case <-p.done:
-			return
-		case <-p.kick:
-		}
-		select {
-		case <-p.done:
-			return
-		case <-time.After(saveDelay):
-		}
-		if err := p.save(); err != nil {
-			p.f.log.Error("saving the state", "path", p.path, "error", err)
-		}
-	}
-}
-
-// save writes the state when the store changed since the last save.
-func (p *persister) save() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v := p.f.store.Version()
-	if v == p.saved && p.saved != 0 {
-		return nil
-	}
-	st, err := p.f.snapshotState(context.Background())
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(p.path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		return enc.Encode(st)
-	}); err != nil {
-		p.lastErr = err
-		return err
-	}
-	p.saved = v
-	return nil
-}
-
-func (p *persister) close() error {
-	select {
-	case <-p.done:
-		return nil
-	default:
-	}
-	close(p.done)
-	<-p.stopped
-	return p.save()
 }
 
 // writeFileAtomic writes path through a temporary file in the same folder and renames it into place.

@@ -85,7 +85,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.StringVar(&fl.customFields, "custom-fields", "", `JSON file of the tenant's custom fields: [{"name":"cost-center","type":"string","max_length":40,"options":[...]}]`)
 	fs.StringVar(&fl.fixturesMode, "fixtures-mode", "add", "add the fixtures to the generated users, or replace them")
 	fs.StringVar(&fl.responseFilters, "response-filters", "", `JSON file of named response filters for filter=<name>: {"ids-and-logins": ["id","login"]}`)
-	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts (env COUPA_USERS_STATE)")
+	fs.StringVar(&fl.state, "state", envOr("COUPA_USERS_STATE", ""), "keep the users in this file across restarts; each write is fsynced to FILE.journal before it is answered (env COUPA_USERS_STATE)")
 	fs.StringVar(&fl.authMode, "auth", "on", "on, or off to serve every request without credentials")
 	fs.StringVar(&fl.clientID, "client-id", envOr("COUPA_USERS_CLIENT_ID", ""), "OAuth2 client id holding every scope (env COUPA_USERS_CLIENT_ID)")
 	fs.StringVar(&fl.clientSecret, "client-secret", envOr("COUPA_USERS_CLIENT_SECRET", ""), "its secret (env COUPA_USERS_CLIENT_SECRET)")
@@ -292,7 +292,8 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 	return cfg, nil
 }
 
-// serve runs the fake until ctx ends (SIGINT or SIGTERM), then shuts down gracefully and saves the state.
+// serve runs the fake until ctx ends (SIGINT or SIGTERM), then shuts down gracefully and folds the state's journal
+// into its snapshot.
 func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdout, stderr io.Writer) int {
 	start := time.Now()
 	f, err := fake.New(opts)

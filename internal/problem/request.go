@@ -99,3 +99,9 @@ func Exceeded(subject string, err error) (msg string, ok bool) {
 	}
 	return fmt.Sprintf("%s: %v", subject, e), true
 }
+
+// NotSaved refuses a write the fake could not make durable in its state file (a full disk, a failed fsync):
+// nothing was changed, and the write may be sent again.
+func NotSaved(err error) string {
+	return "The change could not be saved, and nothing was changed: " + err.Error()
+}

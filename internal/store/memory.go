@@ -205,6 +205,30 @@ func (m *Memory) Update(_ context.Context, id int64, change func(*Record) error)
 	return next, nil
 }
 
+// Revert puts back the user with id as it was before a write: prev, or no user when prev is nil (the write was a
+// create). It checks nothing, because it only undoes writes in reverse order, back to a state that was consistent:
+// the fake uses it when a write's journal record could not be made durable. The next id is not taken back.
+func (m *Memory) Revert(id int64, prev *Record) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i, exists := m.find(id)
+	if exists {
+		m.index(m.users[i], false)
+	}
+	switch {
+	case prev == nil && exists:
+		m.users = slices.Delete(m.users, i, i+1)
+	case prev != nil && exists:
+		m.users[i] = prev
+	case prev != nil:
+		m.users = slices.Insert(m.users, i, prev)
+	}
+	if prev != nil {
+		m.index(prev, true)
+	}
+	m.version.Add(1)
+}
+
 // Replace implements Store. The new content is checked whole before anything changes.
 func (m *Memory) Replace(_ context.Context, records []*Record) error {
 	users := slices.Clone(records)

@@ -245,3 +245,35 @@ func TestListsShareOneArray(t *testing.T) {
 	_ = append(c.ListIDs(roles), 99)
 	check("user groups after an append to roles", c.ListIDs(groups), 9, 10, 11)
 }
+
+// TestRevert undoes a create and an update in reverse order, indexes included, as the fake does when a write
+// could not be made durable.
+func TestRevert(t *testing.T) {
+	ctx := context.Background()
+	m, l := newTestStore(t)
+	a, _ := m.Create(ctx, user(l, "jdoe", "jdoe@example.com"))
+	login, _ := l.Slot("login")
+	up, err := m.Update(ctx, a.ID, func(r *Record) error { r.SetString(login, "jane"); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.Create(ctx, user(l, "asmith", "asmith@example.com"))
+	m.Revert(b.ID, nil)
+	m.Revert(a.ID, a)
+	if n, _ := m.Len(ctx); n != 1 {
+		t.Fatalf("%d users after reverting a create, want 1", n)
+	}
+	if r, ok, _ := m.Lookup(ctx, "login", "jdoe"); !ok || r != a {
+		t.Fatalf("the update was not reverted: %v %v", r, ok)
+	}
+	for _, gone := range []string{up.String(login), "asmith"} {
+		if _, ok, _ := m.Lookup(ctx, "login", gone); ok {
+			t.Errorf("login %q still indexed after the revert", gone)
+		}
+	}
+	m.Revert(a.ID, nil)
+	m.Revert(a.ID, a) // a user put back where there was none
+	if r, ok, _ := m.Get(ctx, a.ID); !ok || r != a {
+		t.Fatalf("put back: %v %v", r, ok)
+	}
+}
