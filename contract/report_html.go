@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strings"
 	"time"
 )
 
@@ -28,25 +27,13 @@ type htmlItem struct {
 // WriteHTML writes the report as one self-contained page (no scripts, no requests), readable offline: the summary,
 // every failure with its evidence, every check's verdict, and the users the run created.
 func (r *Report) WriteHTML(w io.Writer) error {
-	mode := "write mode"
-	if r.ReadOnly {
-		mode = "read-only mode"
-	}
-	formats := make([]string, len(r.Formats))
-	for i, f := range r.Formats {
-		formats[i] = string(f)
-	}
-	methods := make([]string, 0, len(r.Requests.ByMethod))
-	for _, m := range sortedKeys(r.Requests.ByMethod) {
-		methods = append(methods, fmt.Sprintf("%s %d", m, r.Requests.ByMethod[m]))
-	}
 	data := struct {
 		R                                *Report
 		Mode, Formats, Started, Duration string
 		Methods                          string
 		Failures                         []htmlFailure
-	}{R: r, Mode: mode, Formats: strings.Join(formats, "+"), Started: r.StartedAt.Format(time.RFC3339),
-		Duration: r.Duration.Round(time.Millisecond).String(), Methods: strings.Join(methods, ", ")}
+	}{R: r, Mode: r.mode(), Formats: r.formats(), Started: r.StartedAt.Format(time.RFC3339),
+		Duration: r.Duration.Round(time.Millisecond).String(), Methods: r.methods()}
 	groups := r.sharedFailures()
 	for _, c := range r.Failed() {
 		for _, o := range c.Runs {

@@ -13,15 +13,7 @@ import (
 // the users the run created, and the totals.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	mode := "write mode"
-	if r.ReadOnly {
-		mode = "read-only mode"
-	}
-	formats := make([]string, len(r.Formats))
-	for i, f := range r.Formats {
-		formats[i] = string(f)
-	}
-	fmt.Fprintf(&b, "Contract suite against %s (%s, %s), run %s\n\n", r.BaseURL, mode, strings.Join(formats, "+"), r.RunID)
+	fmt.Fprintf(&b, "Contract suite against %s (%s, %s), run %s\n\n", r.BaseURL, r.mode(), r.formats(), r.RunID)
 	width := 0
 	for _, c := range r.Checks {
 		width = max(width, len(c.Name))
@@ -46,18 +38,38 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nNote: %s\n", n)
 	}
-	methods := make([]string, 0, len(r.Requests.ByMethod))
-	for _, m := range sortedKeys(r.Requests.ByMethod) {
-		methods = append(methods, fmt.Sprintf("%s %d", m, r.Requests.ByMethod[m]))
-	}
 	fmt.Fprintf(&b, "\n%d checks: %d passed, %d failed, %d skipped; %d requests (%s), %d rate-limited and retried; %s\n",
 		r.Summary.Checks, r.Summary.Passed, r.Summary.Failed, r.Summary.Skipped, r.Requests.Total,
-		strings.Join(methods, ", "), r.Requests.RateLimited, r.Duration.Round(time.Millisecond))
+		r.methods(), r.Requests.RateLimited, r.Duration.Round(time.Millisecond))
 	if r.Interrupted {
 		b.WriteString("The run was interrupted: the checks not run are marked skipped.\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mode, formats and methods are the run's header facts, as the text and HTML reports write them.
+func (r *Report) mode() string {
+	if r.ReadOnly {
+		return "read-only mode"
+	}
+	return "write mode"
+}
+
+func (r *Report) formats() string {
+	formats := make([]string, len(r.Formats))
+	for i, f := range r.Formats {
+		formats[i] = string(f)
+	}
+	return strings.Join(formats, "+")
+}
+
+func (r *Report) methods() string {
+	methods := make([]string, 0, len(r.Requests.ByMethod))
+	for _, m := range sortedKeys(r.Requests.ByMethod) {
+		methods = append(methods, fmt.Sprintf("%s %d", m, r.Requests.ByMethod[m]))
+	}
+	return strings.Join(methods, ", ")
 }
 
 // WriteFailures writes the evidence of every failed check: the request, the status, the relevant part of the body,
