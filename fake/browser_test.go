@@ -1,7 +1,6 @@
 package fake_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,19 +19,7 @@ func browserCall(t *testing.T, s *fake.Server, method, path, host, body string, 
 	if host != "" {
 		req.Host = host
 	}
-	for _, h := range headers {
-		req.Header.Set(h.k, h.v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	return send(t, req, headers...)
 }
 
 // TestAdminRefusesWebPages plays the requests a page of another site can make a browser on the fake's machine send:

@@ -120,6 +120,12 @@ func call(t testing.TB, s *fake.Server, method, path string, body string, header
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
+	return send(t, req, headers...)
+}
+
+// send sets the headers on req (an empty value removes one) and sends it.
+func send(t testing.TB, req *http.Request, headers ...header) response {
+	t.Helper()
 	for _, h := range headers {
 		if h.v == "" {
 			req.Header.Del(h.k)
