@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -41,11 +42,13 @@ func inputRef(e *spec.Element, field string) string {
 	return ref
 }
 
-// enumValues returns an element's allowed values, without the null that nullable enums list.
+// enumValues returns an element's allowed values, typed as a request sends them.
 func enumValues(e *spec.Element) []any {
 	var out []any
-	for _, v := range e.Schema.Enum {
-		if v != nil {
+	for _, v := range e.Enum {
+		if n, err := strconv.Atoi(v); err == nil && e.Kind == spec.KindInteger {
+			out = append(out, n)
+		} else {
 			out = append(out, v)
 		}
 	}

@@ -49,10 +49,7 @@ type validator struct {
 	// formats are the run's formats; findings of format-independent requests (the token endpoint's) go to the
 	// first.
 	formats []Format
-	// strict validates full responses; relaxed (every `required` dropped) validates the responses of requests that
-	// ask for a projection (`fields`, `return_object`, a response filter), which the spec describes with the same
-	// schemas.
-	strict, relaxed routers.Router
+	router  routers.Router
 
 	mu       sync.Mutex
 	findings map[string][]*finding // "<format> <check>" → findings
@@ -69,52 +66,32 @@ func newValidator(sp *spec.Spec, base *url.URL, formats []Format) (*validator, e
 	railsxml.Register()
 	doc := *sp.Doc
 	doc.Servers = nil
-	strict, err := gorillamux.NewRouter(&doc)
+	router, err := gorillamux.NewRouter(&doc)
 	if err != nil {
 		return nil, fmt.Errorf("routing the spec: %w", err)
 	}
-	rdoc, err := openapi3.NewLoader().LoadFromData(sp.JSON())
-	if err != nil {
-		return nil, fmt.Errorf("loading the spec: %w", err)
-	}
-	rdoc.Servers = nil
-	dropRequired(rdoc)
-	relaxed, err := gorillamux.NewRouter(rdoc)
-	if err != nil {
-		return nil, fmt.Errorf("routing the spec: %w", err)
-	}
-	return &validator{sp: sp, base: base, formats: formats, strict: strict, relaxed: relaxed, findings: map[string][]*finding{}}, nil
+	return &validator{sp: sp, base: base, formats: formats, router: router, findings: map[string][]*finding{}}, nil
 }
 
-// dropRequired clears `required` in every schema of the document.
-func dropRequired(doc *openapi3.T) {
-	seen := map[*openapi3.Schema]bool{}
-	var walk func(*openapi3.SchemaRef)
-	walk = func(r *openapi3.SchemaRef) {
-		if r == nil || r.Value == nil || seen[r.Value] {
-			return
-		}
-		s := r.Value
-		seen[s] = true
-		s.Required = nil
-		for _, p := range s.Properties {
-			walk(p)
-		}
-		walk(s.Items)
-		walk(s.AdditionalProperties.Schema)
-		for _, l := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
-			for _, x := range l {
-				walk(x)
-			}
-		}
+// answerSchema is the schema an answer is held to. The spec describes an answer that a projection may narrow as
+// anyOf [the full form, the projection (x-coupa-projection)]; a request that asks for no projection gets the full
+// form, which requires every element, and one that asks for a projection gets the projection.
+func answerSchema(r *openapi3.SchemaRef, projection bool) *openapi3.SchemaRef {
+	if r == nil || r.Value == nil || len(r.Value.AnyOf) != 2 {
+		return r
 	}
-	for _, r := range doc.Components.Schemas {
-		walk(r)
+	full, narrowed := r.Value.AnyOf[0], r.Value.AnyOf[1]
+	if narrowed.Value == nil || narrowed.Value.Extensions["x-coupa-projection"] != true {
+		return r
 	}
+	if projection {
+		return narrowed
+	}
+	return full
 }
 
 // route finds the spec's operation for an exchange, nil when the spec has none (DELETE, an unknown path).
-func (v *validator) route(router routers.Router, ex *exchange) (*routers.Route, map[string]string, *http.Request) {
+func (v *validator) route(ex *exchange) (*routers.Route, map[string]string, *http.Request) {
 	if ex.url == nil {
 		return nil, nil, nil
 	}
@@ -132,7 +109,7 @@ func (v *validator) route(router routers.Router, ex *exchange) (*routers.Route, 
 	if err != nil {
 		return nil, nil, nil
 	}
-	route, params, err := router.FindRoute(req)
+	route, params, err := v.router.FindRoute(req)
 	if err != nil {
 		return nil, nil, nil
 	}
@@ -141,7 +118,7 @@ func (v *validator) route(router routers.Router, ex *exchange) (*routers.Route, 
 
 // responseSchema returns the schema of the response the exchange got, in the media type given, or nil.
 func (v *validator) responseSchema(ex *exchange, mediaType string) (*openapi3.SchemaRef, *routers.Route, int) {
-	route, _, _ := v.route(v.strict, ex)
+	route, _, _ := v.route(ex)
 	if route == nil || route.Operation == nil {
 		return nil, nil, 0
 	}
@@ -158,7 +135,7 @@ func (v *validator) responseSchema(ex *exchange, mediaType string) (*openapi3.Sc
 	if mt == nil {
 		return nil, route, status
 	}
-	return mt.Schema, route, status
+	return answerSchema(mt.Schema, isProjection(ex.url.Query())), route, status
 }
 
 // schemaFor is the schema an XML body is read by.
@@ -174,12 +151,7 @@ func (v *validator) observe(ex *exchange) {
 	if ex.method == http.MethodHead {
 		return
 	}
-	projection := isProjection(ex.url.Query())
-	router := v.strict
-	if projection {
-		router = v.relaxed
-	}
-	route, params, req := v.route(router, ex)
+	route, params, req := v.route(ex)
 	if route == nil {
 		return // not an operation of the spec (DELETE): nothing to validate against
 	}
@@ -253,7 +225,8 @@ func (v *validator) validateBody(ex *exchange, route *routers.Route, status int)
 			Rule:    "the response's Content-Type is one the operation documents", Spec: op + "/content"})
 		return
 	}
-	if mt.Schema == nil || mt.Schema.Value == nil {
+	schema := answerSchema(mt.Schema, isProjection(ex.url.Query()))
+	if schema == nil || schema.Value == nil {
 		return
 	}
 	if ex.value == nil && ex.decodeErr == nil && ex.url.Query().Get("return_object") == "none" {
@@ -267,9 +240,9 @@ func (v *validator) validateBody(ex *exchange, route *routers.Route, status int)
 		v.add(ex, checkResponses, op+" undecodable", Failure{Message: msg, Rule: "the response's body is well formed and matches its schema", Spec: op + "/content"})
 		return
 	}
-	err := mt.Schema.Value.VisitJSON(ex.value, openapi3.MultiErrors(), openapi3.VisitAsResponse())
+	err := schema.Value.VisitJSON(ex.value, openapi3.MultiErrors(), openapi3.VisitAsResponse())
 	if err != nil {
-		v.responseErrors(ex, route, status, mt.Schema, err)
+		v.responseErrors(ex, route, status, schema, err)
 	}
 }
 

@@ -149,11 +149,12 @@ func (s *Spec) buildViews() error {
 		e.Description = v.Description
 		e.SeedName, _ = v.Extensions["x-coupa-element"].(string)
 		e.Unique, _ = v.Extensions["x-coupa-unique"].(bool)
-		e.Nullable = v.Nullable
-		if err := describe(name, v, &e.Kind, &e.MaxLength, &e.Object, &e.List); err != nil {
+		typed, orNull := typedBranch(v)
+		e.Nullable = typed.Nullable || orNull
+		if err := describe(name, typed, &e.Kind, &e.MaxLength, &e.Object, &e.List); err != nil {
 			return err
 		}
-		for _, x := range v.Enum {
+		for _, x := range typed.Enum {
 			e.Enum = append(e.Enum, fmt.Sprint(x))
 		}
 		e.XMLType, _ = v.Extensions["x-coupa-xml-type"].(string)
@@ -281,6 +282,15 @@ func describe(where string, v *openapi3.Schema, kind *Kind, maxLength *int, obje
 		*maxLength = int(*v.MaxLength)
 	}
 	return nil
+}
+
+// typedBranch returns the schema that types a value: v itself, or the typed branch of a nullable enum, which the
+// document writes as anyOf [the enum, Null]; orNull reports that second form.
+func typedBranch(v *openapi3.Schema) (typed *openapi3.Schema, orNull bool) {
+	if len(v.AnyOf) == 2 && v.AnyOf[1].Ref == "#/components/schemas/Null" && v.AnyOf[0].Value != nil {
+		return v.AnyOf[0].Value, true
+	}
+	return v, false
 }
 
 // refName turns "#/components/schemas/RoleInput" into "Role": the element view speaks of object types, not of

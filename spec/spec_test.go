@@ -165,8 +165,8 @@ func TestSpotChecks(t *testing.T) {
 	if x := s.Schema("UserList").XML; x == nil || x.Name != "users" || !x.Wrapped {
 		t.Errorf("UserList xml %+v", x)
 	}
-	locales := user.Properties["default-locale"].Value.Enum
-	seen := map[any]bool{}
+	locales := s.Element("default-locale").Enum
+	seen := map[string]bool{}
 	for _, l := range locales {
 		if seen[l] {
 			t.Errorf("default-locale lists %v twice", l)
@@ -266,4 +266,69 @@ func loadTableObjects(t *testing.T) []table.Object {
 		t.Fatal(err)
 	}
 	return tb.Objects
+}
+
+// TestNullableEnums checks the form of nullable enums: null and the listed values pass, others fail, and no enum
+// lists null itself, which Prism 5 cannot compile (it appends a second null).
+func TestNullableEnums(t *testing.T) {
+	s := MustLoad()
+	user, update := s.Schema("User"), s.Schema("UserUpdate")
+	n := 0
+	for _, e := range s.Elements {
+		if len(e.Enum) == 0 || !e.Nullable {
+			continue
+		}
+		n++
+		for _, sch := range []*openapi3.Schema{user, update} {
+			p := sch.Properties[e.Name]
+			if p == nil {
+				continue
+			}
+			good := enumValue(e, e.Enum[0])
+			for _, v := range []any{nil, good} {
+				if err := p.Value.VisitJSON(v); err != nil {
+					t.Errorf("%s: %v refused: %v", e.Name, v, err)
+				}
+			}
+			for _, v := range []any{"not-a-listed-value", 3.5, true} {
+				if p.Value.VisitJSON(v) == nil {
+					t.Errorf("%s: %v accepted", e.Name, v)
+				}
+			}
+		}
+	}
+	if n < 3 {
+		t.Errorf("only %d nullable enums", n)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if list, ok := v["enum"].([]any); ok && slices.Contains(list, nil) {
+				t.Errorf("%s: an enum lists null", path)
+			}
+			for k, x := range v {
+				walk(path+"/"+k, x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(path+"[]", x)
+			}
+		}
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(s.JSON(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	walk("#", doc)
+}
+
+// enumValue is a listed value as JSON carries it.
+func enumValue(e *Element, v string) any {
+	if e.Kind == KindInteger {
+		var n float64
+		json.Unmarshal([]byte(v), &n)
+		return n
+	}
+	return v
 }

@@ -6,7 +6,6 @@ package gen
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -162,6 +161,13 @@ func both(schema obj) obj {
 	return o("application/json", o("schema", schema), "application/xml", o("schema", schema))
 }
 
+// fullOrProjection is the schema of an answer that a projection (fields, return_object) may narrow: the full
+// form first, then the projection. A request without projection parameters gets the full form; validators that
+// cannot tell (a proxy) accept either.
+func fullOrProjection(full, projection string) obj {
+	return o("anyOf", []any{ref(full), ref(projection)})
+}
+
 func responseRef(name string) obj { return o("$ref", "#/components/responses/"+name) }
 func paramRef(name string) obj    { return o("$ref", "#/components/parameters/"+name) }
 
@@ -187,7 +193,7 @@ func (g *generator) paths() obj {
 				}, projection...),
 				"responses", o(
 					"200", o("description", "A page of users, ascending id unless `order_by` says otherwise. JSON: `[]` when nothing matches.",
-						"content", both(ref("UserList"))),
+						"content", both(fullOrProjection("UserList", "UserProjectionList"))),
 					"400", responseRef("BadRequest"),
 					"401", responseRef("Unauthorized"),
 					"403", responseRef("Forbidden"),
@@ -208,8 +214,10 @@ func (g *generator) paths() obj {
 				"parameters", projection,
 				"requestBody", o("required", true, "content", both(ref("UserCreate"))),
 				"responses", o(
-					"201", o("description", "Created; the full user (Coupa also documents 200).", "content", both(ref("User"))),
-					"200", o("description", "Created (as some Coupa pages document); the full user.", "content", both(ref("User"))),
+					"201", o("description", "Created; the full user (Coupa also documents 200), its projection, or an empty body "+
+						"with `return_object=none`.", "content", both(fullOrProjection("User", "UserProjection"))),
+					"200", o("description", "Created (as some Coupa pages document); the full user, its projection, or an "+
+						"empty body with `return_object=none`.", "content", both(fullOrProjection("User", "UserProjection"))),
 					"400", responseRef("BadRequest"),
 					"401", responseRef("Unauthorized"),
 					"403", responseRef("Forbidden"),
@@ -230,7 +238,7 @@ func (g *generator) paths() obj {
 				"security", security(ScopeRead),
 				"parameters", projection,
 				"responses", o(
-					"200", o("description", "The user.", "content", both(ref("User"))),
+					"200", o("description", "The user, or its projection.", "content", both(fullOrProjection("User", "UserProjection"))),
 					"400", responseRef("BadRequest"),
 					"401", responseRef("Unauthorized"),
 					"403", responseRef("Forbidden"),
@@ -248,7 +256,8 @@ func (g *generator) paths() obj {
 				"parameters", projection,
 				"requestBody", o("required", true, "content", both(ref("UserUpdate"))),
 				"responses", o(
-					"200", o("description", "Updated; the full user.", "content", both(ref("User"))),
+					"200", o("description", "Updated; the full user, its projection, or an empty body with "+
+						"`return_object=none`.", "content", both(fullOrProjection("User", "UserProjection"))),
 					"400", responseRef("BadRequest"),
 					"401", responseRef("Unauthorized"),
 					"403", responseRef("Forbidden"),
@@ -386,6 +395,9 @@ func (g *generator) schemas() (obj, error) {
 		"User", user,
 		"UserList", o("type", "array", "description", "A page of users.",
 			"items", ref("User"), "xml", o("name", "users", "wrapped", true)),
+		"UserProjection", g.userProjectionSchema(),
+		"UserProjectionList", o("type", "array", "description", "A page of users as a projection returns them.",
+			"items", ref("UserProjection"), "xml", o("name", "users", "wrapped", true), "x-coupa-projection", true),
 		"UserCreate", o(
 			"description", "A user as sent on create: every input element; login, email, firstname and lastname required.",
 			"allOf", []any{ref("UserUpdate")},
@@ -401,6 +413,9 @@ func (g *generator) schemas() (obj, error) {
 			return nil, err
 		}
 		s = s.with(ob.Name, out)
+		if !ob.Namespace {
+			s = s.with(ob.Name+"Projection", g.objectProjectionSchema(ob))
+		}
 		if g.takenOnInput(ob.Name) {
 			s = s.with(ob.Name+"Input", g.objectInputSchema(ob))
 		}
@@ -421,6 +436,13 @@ func (g *generator) schemas() (obj, error) {
 			"warnings", ref("ErrorWarnings"),
 		),
 		"example", o("errors", o("user", []any{"Login has already been taken", "Email has already been taken"}, "warnings", null)),
+	))
+	// OpenAPI 3.0 has no null type: a nullable string that is not a string is null and nothing else.
+	s = s.with("Null", o(
+		"type", "string",
+		"nullable", true,
+		"not", o("type", "string"),
+		"description", "JSON null (XML: nil=\"true\"), and nothing else.",
 	))
 	s = s.with("ErrorWarnings", o(
 		"type", "object",
@@ -519,15 +541,17 @@ func scalar(typ string, maxLength int, enum []string) obj {
 	return s
 }
 
-// withNullInEnum adds null to a nullable schema's enum: OpenAPI 3.0.3 says nullable does not widen an enum, so a
-// nullable enum must list null itself.
-func withNullInEnum(s obj) obj {
-	for i, p := range s {
+// orNull makes a scalar schema nullable. An enum takes null through a second branch, the Null schema: OpenAPI
+// 3.0.3 says nullable does not widen an enum, and listing null in the enum itself (the form 3.0.3 suggests) makes
+// Prism 5, which appends null to the enum of every nullable schema, compile an enum with a duplicate and then skip
+// every schema that holds one (stoplightio/prism#1931).
+func orNull(s obj) obj {
+	for _, p := range s {
 		if p.key == "enum" {
-			s[i].value = append(slices.Clone(p.value.([]any)), null)
+			return o("anyOf", []any{s, ref("Null")})
 		}
 	}
-	return s
+	return s.with("nullable", true)
 }
 
 func toAny(ss []string) []any {
@@ -538,24 +562,50 @@ func toAny(ss []string) []any {
 	return out
 }
 
-// elementSchema is the schema of one element, as returned (input false) or as sent (input true).
-func elementSchema(e table.Element, input bool) obj {
+// form is which schema of a user or an object is meant: as returned in full, as a request sends it, or as a
+// projection returns it (fields=[...], return_object=limited or shallow), where any element may be left out.
+type form int
+
+const (
+	returned form = iota
+	sent
+	projected
+)
+
+// schemaName is the name of an object's schema in a form: Role, RoleInput, RoleProjection. A namespace
+// (custom-fields) requires nothing, so a projection shows it by its own schema.
+func (g *generator) schemaName(object string, f form) string {
+	switch {
+	case f == sent:
+		return object + "Input"
+	case f == projected && !g.isNamespace(object):
+		return object + "Projection"
+	}
+	return object
+}
+
+func (g *generator) isNamespace(object string) bool {
+	for _, ob := range g.t.Objects {
+		if ob.Name == object {
+			return ob.Namespace
+		}
+	}
+	return false
+}
+
+// elementSchema is the schema of one element in a form.
+func (g *generator) elementSchema(e table.Element, f form) obj {
+	input := f == sent
 	var s obj
 	switch {
 	case e.Type == table.TypeObject && e.List:
-		target := e.Object
-		if input {
-			target += "Input"
-		}
+		target := g.schemaName(e.Object, f)
 		// Rails names a list's items after the list, in the singular (<content-groups><content-group>, as in
 		// Coupa's 2016 show sample), not after the items' type.
 		s = o("type", "array", "items", o("allOf", []any{ref(target)}, "xml", o("name", singular(e.Key))),
 			"xml", o("wrapped", true))
 	case e.Type == table.TypeObject:
-		target := e.Object
-		if input {
-			target += "Input"
-		}
+		target := g.schemaName(e.Object, f)
 		// "type: object" beside allOf lets nullable apply (OpenAPI 3.0 ignores nullable without a type).
 		s = o("type", "object", "allOf", []any{ref(target)})
 		if e.Nullable || input {
@@ -564,8 +614,7 @@ func elementSchema(e table.Element, input bool) obj {
 	default:
 		s = scalar(e.Type, e.MaxLength, e.Enum)
 		if e.Nullable && !e.Required {
-			s = s.with("nullable", true)
-			s = withNullInEnum(s)
+			s = orNull(s)
 		}
 		if e.XMLType != "" {
 			s = s.with("x-coupa-xml-type", e.XMLType)
@@ -601,7 +650,7 @@ func (g *generator) userSchema() (obj, error) {
 		if !e.Out {
 			continue
 		}
-		props = props.with(e.Key, elementSchema(e, false))
+		props = props.with(e.Key, g.elementSchema(e, returned))
 		// Scalars that are never null are always present; associations may be left out (create responses omit
 		// null ones), so they are not required.
 		if e.Type != table.TypeObject && !e.Nullable {
@@ -623,11 +672,31 @@ func (g *generator) userSchema() (obj, error) {
 	), nil
 }
 
+// userProjectionSchema is a user as a projection returns it: any of the output elements, each typed as in User.
+func (g *generator) userProjectionSchema() obj {
+	var props obj
+	for _, e := range g.all {
+		if e.Out {
+			props = props.with(e.Key, g.elementSchema(e, projected))
+		}
+	}
+	return o(
+		"type", "object",
+		"description", "A user as a projection returns it: `fields=[...]` (the elements named), "+
+			"`return_object=limited` (the id alone) or `shallow` (associations by id and natural keys). Any "+
+			"element may be left out; those present are typed as in `User`.",
+		"properties", props,
+		"xml", o("name", "user"),
+		"example", o("id", 42, "login", "jdoe", "roles", []any{o("id", 2, "name", "User")}),
+		"x-coupa-projection", true,
+	)
+}
+
 func (g *generator) userInputSchema() obj {
 	var props obj
 	for _, e := range g.all {
 		if e.In {
-			props = props.with(e.Key, elementSchema(e, true))
+			props = props.with(e.Key, g.elementSchema(e, sent))
 		}
 	}
 	return o(
@@ -639,9 +708,9 @@ func (g *generator) userInputSchema() obj {
 	)
 }
 
-func (g *generator) fieldSchema(f table.Field) obj {
+func (g *generator) fieldSchema(f table.Field, fm form) obj {
 	if f.Type == table.TypeObject {
-		s := o("type", "object", "allOf", []any{ref(f.Object)})
+		s := o("type", "object", "allOf", []any{ref(g.schemaName(f.Object, fm))})
 		if f.Nullable {
 			s = s.with("nullable", true)
 		}
@@ -660,7 +729,7 @@ func (g *generator) objectSchema(ob table.Object) (obj, error) {
 	}
 	var props obj
 	for _, f := range ob.Fields {
-		props = props.with(f.Name, g.fieldSchema(f))
+		props = props.with(f.Name, g.fieldSchema(f, returned))
 	}
 	example, err := g.exampleObject(ob.Name)
 	if err != nil {
@@ -679,6 +748,22 @@ func (g *generator) objectSchema(ob table.Object) (obj, error) {
 		"x-coupa-natural-keys", toAny(ob.NaturalKeys),
 		"x-coupa-order", toAny(fieldNames(ob)),
 	), nil
+}
+
+// objectProjectionSchema is an object as a projection returns it: any of its fields (fields=[{"roles": ["id"]}]).
+func (g *generator) objectProjectionSchema(ob table.Object) obj {
+	var props obj
+	for _, f := range ob.Fields {
+		props = props.with(f.Name, g.fieldSchema(f, projected))
+	}
+	return o(
+		"type", "object",
+		"nullable", true,
+		"description", ob.Description+" (as a projection returns it: any of its fields).",
+		"properties", props,
+		"xml", o("name", ob.XML),
+		"x-coupa-projection", true,
+	)
 }
 
 // requiredFields are the keys every rendering of the object carries: its id, where Coupa shows one (an invoice
@@ -732,7 +817,7 @@ func (g *generator) objectInputSchema(ob table.Object) obj {
 			if f.Name == "id" {
 				continue
 			}
-			props = props.with(f.Name, g.fieldSchema(f))
+			props = props.with(f.Name, g.fieldSchema(f, returned))
 			if !f.Nullable {
 				required = append(required, f.Name)
 			}
