@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // pageMax is Coupa's page size: 50 by default and at most.
-const pageMax = 50
+const pageMax = spec.PageSize
 
 const refLimit = "#/components/parameters/limit"
 

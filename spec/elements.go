@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -68,6 +69,8 @@ type Element struct {
 	YesNo       bool       // a boolean that also takes "yes" and "no" on input, as its table row allows
 	XMLItem     string     // for lists: the XML name of an item, the list's name in the singular ("content-group")
 	Operators   []Operator // filter operators besides the exact match; nil where it cannot be filtered
+	// Pattern is the shape a value sent must have (email), or nil.
+	Pattern *regexp.Regexp
 	// Schema is the element's schema as returned, or as sent for input-only elements.
 	Schema *openapi3.Schema
 }
@@ -156,6 +159,15 @@ func (s *Spec) buildViews() error {
 		}
 		for _, x := range typed.Enum {
 			e.Enum = append(e.Enum, fmt.Sprint(x))
+		}
+		if in != nil && in.Value != nil {
+			if p, _ := typedBranch(in.Value); p.Pattern != "" {
+				re, err := regexp.Compile(p.Pattern)
+				if err != nil {
+					return fmt.Errorf("%s: pattern: %w", name, err)
+				}
+				e.Pattern = re
+			}
 		}
 		e.XMLType, _ = v.Extensions["x-coupa-xml-type"].(string)
 		e.YesNo, _ = v.Extensions["x-coupa-yes-no"].(bool)

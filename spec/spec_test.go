@@ -177,8 +177,9 @@ func TestSpotChecks(t *testing.T) {
 		t.Error("default-locale lost values")
 	}
 	limit := s.Doc.Components.Parameters["limit"].Value.Schema.Value
-	if *limit.Max != 50 || limit.Default != 50.0 && limit.Default != 50 {
-		t.Errorf("limit: max %v default %v", *limit.Max, limit.Default)
+	// Above 50 a limit is clamped (or refused), not invalid: the document names no maximum, and says the page size.
+	if limit.Max != nil || limit.Default != 50.0 && limit.Default != 50 || limit.Extensions["x-coupa-page-size"] != 50.0 {
+		t.Errorf("limit: max %v default %v page size %v", limit.Max, limit.Default, limit.Extensions["x-coupa-page-size"])
 	}
 	schemes := s.Doc.Components.SecuritySchemes
 	if schemes["oauth2"].Value.Flows.ClientCredentials.TokenURL != "/oauth2/token" {
@@ -331,4 +332,30 @@ func enumValue(e *Element, v string) any {
 		return n
 	}
 	return v
+}
+
+// TestEmailPattern pins the shape of an e-mail address that a request must send: the document says it once
+// (UserUpdate's pattern) and the fake applies the same expression.
+func TestEmailPattern(t *testing.T) {
+	s := MustLoad()
+	e := s.Element("email")
+	if e.Pattern == nil {
+		t.Fatal("email has no pattern")
+	}
+	if got := s.Schema("UserUpdate").Properties["email"].Value.Pattern; got != e.Pattern.String() {
+		t.Errorf("UserUpdate's pattern %q, the element's %q", got, e.Pattern)
+	}
+	if s.Schema("User").Properties["email"].Value.Pattern != "" {
+		t.Error("returned e-mail addresses are held to the pattern: a tenant's own rule may differ")
+	}
+	for addr, want := range map[string]bool{
+		"jane@example.com": true, "a@b": true, "ünï.çödé@exämple.org": true, "o'brien+tag@example.co.uk": true,
+		"": false, "jane": false, "@example.com": false, "jane@": false, "jane@ex@ample.com": false,
+		"jane doe@example.com": false, "jane@example.com\n": false, "a,b@example.com": false, "a;b@example.com": false,
+		"<jane@example.com>": false, "jane\t@example.com": false,
+	} {
+		if got := e.Pattern.MatchString(addr); got != want {
+			t.Errorf("%q: match %v, want %v", addr, got, want)
+		}
+	}
 }

@@ -15,8 +15,8 @@ import (
 
 // The page size Coupa documents: 50 by default and at most.
 const (
-	DefaultLimit = 50
-	MaxLimit     = 50
+	DefaultLimit = spec.PageSize
+	MaxLimit     = spec.PageSize
 )
 
 // ignored are the parameters real clients send harmlessly and Coupa evidently ignores: `_` is the cache-buster

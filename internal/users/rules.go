@@ -109,20 +109,19 @@ func (s *Service) check(r *store.Record, p *plan) []problem.Problem {
 			out = append(out, problem.Problem{Code: problem.Blank, Element: e.Name})
 		}
 	}
-	if sl, ok := s.layout.Slot("email"); ok && !r.IsNull(sl) && !p.faulty("email") {
-		if v := r.String(sl); v != "" && !validEmail(v) {
-			out = append(out, problem.Problem{Code: problem.Invalid, Element: "email"})
+	for _, e := range s.layout.Elements {
+		if e.Pattern == nil || p.faulty(e.Name) {
+			continue
+		}
+		sl, _ := s.layout.Slot(e.Name)
+		if v := r.String(sl); !r.IsNull(sl) && v != "" && !e.Pattern.MatchString(v) {
+			out = append(out, problem.Problem{Code: problem.Invalid, Element: e.Name})
 		}
 	}
 	if sl, ok := s.layout.Slot("manager"); ok && r.ID != 0 && r.RefID(sl) == r.ID {
 		out = append(out, problem.Problem{Code: problem.OwnManager, Element: "manager"})
 	}
 	return out
-}
-
-func validEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	return ok && local != "" && domain != "" && !strings.ContainsAny(s, " \t\r\n,;<>") && !strings.Contains(domain, "@")
 }
 
 // mentionName derives a free mention name from the user's names ("JaneDoe", then "JaneDoe2"...), as Coupa does when

@@ -332,8 +332,11 @@ func indexDescription() string {
 
 func parameters() obj {
 	return o(
-		"limit", o("name", "limit", "in", "query", "description", "Page size, at most 50.",
-			"schema", o("type", "integer", "minimum", 1, "maximum", 50, "default", 50)),
+		"limit", o("name", "limit", "in", "query",
+			"description", fmt.Sprintf("Page size. A page holds at most %d users: a larger limit is taken as %d "+
+				"(what Coupa's clients rely on; Coupa does not publish what it does above %d, so an implementation "+
+				"may refuse one with 400 instead, as the fake does with --limit-over-max reject).", spec.PageSize, spec.PageSize, spec.PageSize),
+			"schema", o("type", "integer", "minimum", 1, "default", spec.PageSize, "x-coupa-page-size", spec.PageSize)),
 		"offset", o("name", "offset", "in", "query", "description", "Records to skip.",
 			"schema", o("type", "integer", "minimum", 0, "default", 0)),
 		"order_by", o("name", "order_by", "in", "query",
@@ -613,6 +616,14 @@ func (g *generator) elementSchema(e table.Element, f form) obj {
 		}
 	default:
 		s = scalar(e.Type, e.MaxLength, e.Enum)
+		// What a request must send: a required string is not blank, on create and on update; a pattern holds
+		// values sent, not the ones a tenant already has.
+		if input && e.Required && e.Type == table.TypeString {
+			s = s.with("minLength", 1)
+		}
+		if input && e.Pattern != "" {
+			s = s.with("pattern", e.Pattern)
+		}
 		if e.Nullable && !e.Required {
 			s = orNull(s)
 		}

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -70,8 +71,11 @@ type Element struct {
 	Allowable   string     `yaml:"allowable"`
 	Enum        []string   `yaml:"enum"`
 	XMLType     string     `yaml:"xml_type"`
-	Nullable    bool       `yaml:"nullable"`
-	Notes       []string   `yaml:"notes"`
+	// Pattern is the shape a value sent must have (an ECMA and RE2 regular expression), where the table's type
+	// says too little: an e-mail address.
+	Pattern  string   `yaml:"pattern"`
+	Nullable bool     `yaml:"nullable"`
+	Notes    []string `yaml:"notes"`
 	// Source says where an element beyond the seed comes from (a Coupa artifact); seed elements have none.
 	Source string `yaml:"source"`
 }
@@ -203,6 +207,9 @@ func (t *Table) check() error {
 		}
 		if e.List && e.Type != TypeObject {
 			errs = append(errs, fmt.Errorf("%s: only objects come in lists", where))
+		}
+		if _, err := regexp.Compile(e.Pattern); err != nil {
+			errs = append(errs, fmt.Errorf("%s: pattern: %w", where, err))
 		}
 		if dup := duplicate(e.Enum); dup != "" {
 			errs = append(errs, fmt.Errorf("%s: enum lists %q twice", where, dup))
