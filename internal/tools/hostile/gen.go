@@ -470,7 +470,7 @@ func (g *gen) queryFilters() request {
 			v := pick(g, "1e99", "-1", "0", "51", "50", "9223372036854775807", "9223372036854775808", "99999999999999999999999",
 				"abc", "", "1.5", " 1", "0x10", "+1", "limited", "asc", "DESC", "active", "inactive", "shallow", "none", "bogus",
 				"[", "]", `["id"`, `["id",]`, `[{"roles":[["name"]]}]`, `[{"roles":`, `["id","login",{"manager":["login"]}]`,
-				`[1,2]`, `[null]`, `[""]`, `{}`, `[{}]`, `[{"a":"b"}]`, `["`+strings.Repeat("x", 300)+`"]`, g.odd())
+				`[1,2]`, `[null]`, `[""]`, `{}`, `[{}]`, `[{"a":"b"}]`, `["`+strings.Repeat("x", 300)+`"]`, g.odd(), g.deepFields())
 			parts = append(parts, k+"="+g.queryValue(v))
 		default:
 			parts = append(parts, pick(g, "login", "=", "&", "==", "login==x", "login[=x", "login]=x", "[x]=1", "a=1=2", "%=1",
@@ -483,6 +483,13 @@ func (g *gen) queryFilters() request {
 	}
 	return request{method: pick(g, http.MethodGet, http.MethodGet, http.MethodHead), target: target + "?" + strings.Join(parts, "&"),
 		header: http.Header{"Accept": {g.accept()}}, token: true}
+}
+
+// deepFields is a fields= list (or a response filter) nested deep, through an association.
+func (g *gen) deepFields() string {
+	d := g.size([2]int{10, 200}, [2]int{200, 3000}, [2]int{3000, 20000})
+	assoc := pick(g, "manager", "roles", "default-address", "bogus")
+	return "[" + strings.Repeat(`{"`+assoc+`":[`, d) + `"id"` + strings.Repeat("]}", d) + "]"
 }
 
 func (g *gen) manyParams() request {
@@ -751,7 +758,7 @@ func (g *gen) admin() request {
 			`{"client_id":"nobody"}`, `{"client_id":1}`, `{"scopes":"core.user.read"}`, `{"scopes":[1,2]}`, `{"scopes":["`+strings.Repeat("x", g.n(10, 10000))+`"]}`,
 			`{"client_id":"coupa-fake-client","scopes":["core.bogus"]}`, `{"x":["id"]}`, `{"x":[{"roles":[[]]}]}`, `{"":["id"]}`,
 			`{"x":"id"}`, `{"x":[1]}`, `["id",{"roles":`, `[{"manager":[{"manager":[{"manager":["login"]}]}]}]`, `[`+strings.Repeat(`"id",`, g.n(1, 5000))+`"id"]`,
-			`{"x":["bogus-element"]}`, g.odd())
+			`{"x":["bogus-element"]}`, `{"deep":`+g.deepFields()+`}`, g.deepFields(), g.odd())
 	}
 	type ep struct{ method, target string }
 	e := pick(g, ep{"POST", "/_admin/reset"}, ep{"POST", "/_admin/users"}, ep{"POST", "/_admin/users?mode=" + pick(g, "bogus", "replace", "", "ADD", "%00")},
