@@ -4,12 +4,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
+
+// TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
+func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
 
 // FuzzAuthenticate feeds arbitrary Authorization header values to
 // Authenticate. It must never panic, must fail with one of the package's
@@ -58,6 +63,7 @@ func FuzzAuthenticate(f *testing.F) {
 	bearerToken := regexp.MustCompile(`^(?i:bearer) +([^ \t]+)[ \t]*$`)
 
 	f.Fuzz(func(t *testing.T, v string) {
+		fuzzcount.Inc()
 		r := &http.Request{Method: http.MethodGet, Header: http.Header{"Authorization": {v}}}
 		p, err := s.Authenticate(r)
 		if err != nil {

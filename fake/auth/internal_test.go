@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
 
 // The cache is bounded: when it would exceed MaxCachedTokens it is emptied,
@@ -197,6 +199,7 @@ func FuzzParseIssued(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		fuzzcount.Inc()
 		got, ok := parseIssued(raw)
 		if !ok {
 			return

@@ -1,11 +1,17 @@
 package fold
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
+
+// TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
+func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
 
 func TestCompare(t *testing.T) {
 	cases := []struct {
@@ -81,6 +87,7 @@ func FuzzPattern(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, needle, hay string) {
+		fuzzcount.Inc()
 		fn, fh := slowFold(needle), slowFold(hay)
 		p := NewPattern(needle)
 		if got, want := p.In(hay), strings.Contains(fh, fn); got != want {

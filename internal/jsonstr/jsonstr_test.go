@@ -2,10 +2,16 @@ package jsonstr
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
+
+// TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
+func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
 
 func TestAppendMatchesEncodingJSON(t *testing.T) {
 	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x1f", "<&>",
@@ -27,6 +33,7 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 func FuzzAppend(f *testing.F) {
 	f.Add("a\"b\\c\n\u2028\xff")
 	f.Fuzz(func(t *testing.T, s string) {
+		fuzzcount.Inc()
 		out := Append(nil, s)
 		var back string
 		if err := json.Unmarshal(out, &back); err != nil {

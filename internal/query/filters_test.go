@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
 
 func testFilters(t testing.TB, o Options) *ResponseFilters {
@@ -189,6 +191,7 @@ func FuzzResponseFilter(f *testing.F) {
 	f.Add("ſ", `["email"]`, "S")
 	f.Add("a\x00", `["id"]`, "a")
 	f.Fuzz(func(t *testing.T, name, def, asked string) {
+		fuzzcount.Inc()
 		rf, err := Options{}.NewResponseFilters(map[string]string{name: def}, testSpec)
 		if err != nil {
 			if err.Error() == "" {

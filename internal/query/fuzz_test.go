@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"os"
 	"testing"
 
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 	"github.com/coupa-kit/coupa-users/spec"
 )
+
+// TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
+func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
 
 // FuzzParse feeds arbitrary query strings: Parse must never panic and must answer an *Error or a Query that runs
 // without error against a small store and catalog, and whose page respects limit and order.
@@ -25,6 +30,7 @@ func FuzzParse(f *testing.F) {
 	}
 	st, l := testStore(f)
 	f.Fuzz(func(t *testing.T, raw string) {
+		fuzzcount.Inc()
 		values, _ := url.ParseQuery(raw) // a malformed pair is dropped, as net/http does
 		q, err := Parse(values, testSpec)
 		if err != nil {
@@ -70,6 +76,7 @@ func FuzzFields(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
+		fuzzcount.Inc()
 		lenient, lerr := ParseFields(raw, testSpec)
 		p, err := Options{StrictFields: true}.ParseFields(raw, testSpec)
 		for _, e := range []error{err, lerr} {

@@ -1,10 +1,15 @@
 package railsxml
 
 import (
+	"os"
 	"testing"
 
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 	"github.com/getkin/kin-openapi/openapi3"
 )
+
+// TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
+func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
 
 // FuzzUnmarshal checks that Unmarshal never panics, and that whatever it
 // accepts Marshal writes back so that Unmarshal returns an equal value, with
@@ -43,6 +48,7 @@ func FuzzUnmarshal(f *testing.F) {
 	objectFirst.AdditionalProperties.Schema = openapi3.NewSchemaRef("", objectFirst)
 	schemas := []*openapi3.Schema{nil, user, openapi3.NewArraySchema().WithItems(user), listFirst, objectFirst}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzcount.Inc()
 		for _, s := range schemas {
 			roundTrip(t, data, s)
 		}

@@ -1,9 +1,15 @@
 package seed
 
 import (
+	"os"
 	"reflect"
 	"testing"
+
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
+
+// TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
+func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
 
 func TestRowsPlacesCellsByPipes(t *testing.T) {
 	text := `Actions
@@ -61,6 +67,7 @@ func FuzzRows(f *testing.F) {
 	f.Add("Element |\n---|---|---|---|---|---|---|---|\na |\nb |\n||||||\n")
 	f.Add("Element |\n---|---|---|---|---|---|---|---|\n|||||||||||||||||")
 	f.Fuzz(func(t *testing.T, text string) {
+		fuzzcount.Inc()
 		rows, err := Rows(text)
 		if err != nil {
 			return
