@@ -38,9 +38,19 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Summary counts the checks by verdict.
+// Summary counts the checks by verdict, and their runs (one per format a check runs in, as the progress lines
+// count them).
 type Summary struct {
-	Checks  int `json:"checks"`
+	Checks  int       `json:"checks"`
+	Passed  int       `json:"passed"`
+	Failed  int       `json:"failed"`
+	Skipped int       `json:"skipped"`
+	Runs    RunCounts `json:"runs"`
+}
+
+// RunCounts counts the runs of the checks by verdict.
+type RunCounts struct {
+	Total   int `json:"total"`
 	Passed  int `json:"passed"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
@@ -152,6 +162,15 @@ func (r *Report) tally() {
 		c := &r.Checks[i]
 		c.Verdict = Skip
 		for _, o := range c.Runs {
+			r.Summary.Runs.Total++
+			switch o.Verdict {
+			case Pass:
+				r.Summary.Runs.Passed++
+			case Fail:
+				r.Summary.Runs.Failed++
+			default:
+				r.Summary.Runs.Skipped++
+			}
 			switch {
 			case o.Verdict == Fail:
 				c.Verdict = Fail

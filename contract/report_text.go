@@ -38,9 +38,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nNote: %s\n", n)
 	}
-	fmt.Fprintf(&b, "\n%d checks: %d passed, %d failed, %d skipped; %d requests (%s), %d rate-limited and retried; %s\n",
-		r.Summary.Checks, r.Summary.Passed, r.Summary.Failed, r.Summary.Skipped, r.Requests.Total,
-		r.methods(), r.Requests.RateLimited, r.Duration.Round(time.Millisecond))
+	runs := r.Summary.Runs
+	fmt.Fprintf(&b, "\n%d checks: %d passed, %d failed, %d skipped; %d runs, one per format: %d passed, %d failed, %d skipped\n",
+		r.Summary.Checks, r.Summary.Passed, r.Summary.Failed, r.Summary.Skipped, runs.Total, runs.Passed, runs.Failed, runs.Skipped)
+	fmt.Fprintf(&b, "%d requests (%s), %d rate-limited and retried; %s\n",
+		r.Requests.Total, r.methods(), r.Requests.RateLimited, r.Duration.Round(time.Millisecond))
 	if r.Interrupted {
 		b.WriteString("The run was interrupted: the checks not run are marked skipped.\n")
 	}

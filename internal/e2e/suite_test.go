@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -509,5 +510,47 @@ func TestCascadeIsReportedOnce(t *testing.T) {
 	}
 	if len(rep.Failed()) < 50 || text.Len() > 64<<10 {
 		t.Errorf("%d checks failed, text report %d bytes: want a cascade reported in under 64 KiB", len(rep.Failed()), text.Len())
+	}
+}
+
+// The progress lines count what the summary counts: one line per run of a check in a format, numbered to the
+// summary's total of runs, each with the verdict the summary tallies.
+func TestProgressMatchesSummary(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	cfg := config(f)
+	cfg.Only = []string{"reading/paging", "security", "robustness/unknown-operator"}
+	var progress bytes.Buffer
+	cfg.Progress = &progress
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(progress.String()), "\n")
+	runs := rep.Summary.Runs
+	if len(lines) != runs.Total || runs.Total != runs.Passed+runs.Failed+runs.Skipped {
+		t.Fatalf("%d progress lines, summary runs %+v", len(lines), runs)
+	}
+	if runs.Total <= rep.Summary.Checks {
+		t.Errorf("%d runs of %d checks in two formats", runs.Total, rep.Summary.Checks)
+	}
+	verdicts := map[string]int{}
+	for _, l := range lines {
+		if !strings.Contains(l, fmt.Sprintf("/%d] ", runs.Total)) {
+			t.Errorf("progress line not numbered out of %d: %s", runs.Total, l)
+		}
+		if fs := strings.Fields(strings.SplitN(l, "] ", 2)[1]); len(fs) > 0 {
+			verdicts[fs[0]]++
+		}
+	}
+	if verdicts["PASS"] != runs.Passed || verdicts["FAIL"] != runs.Failed || verdicts["SKIP"] != runs.Skipped {
+		t.Errorf("progress verdicts %v, summary runs %+v", verdicts, runs)
+	}
+	var text bytes.Buffer
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%d runs, one per format: %d passed", runs.Total, runs.Passed); !strings.Contains(text.String(), want) {
+		t.Errorf("the text summary lacks %q", want)
 	}
 }
