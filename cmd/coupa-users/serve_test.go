@@ -125,10 +125,22 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--invalid-client-status", "403", "--addr", "127.0.0.1:0"},
 		{"serve", "--rate-limit", "lots"},
 		{"serve", "--response-filters", "/no/such/file.json"},
+		{"serve", "--default-format", "yaml", "--addr", "127.0.0.1:0"},
+		{"serve", "--create-status", "202", "--addr", "127.0.0.1:0"},
+		{"serve", "--scope-status", "404", "--addr", "127.0.0.1:0"},
+		{"serve", "--token-ttl", "500ms", "--addr", "127.0.0.1:0"},
+		{"serve", "--clients", "c:s:no.such.scope", "--addr", "127.0.0.1:0"},
+		{"serve", "--log-level", "loud"},
+		{"serve", "--read-timeout", "-1s"},
+		{"serve", "--users", "many"},
+		{"serve", "--no-such-flag"},
+		{"serve", "extra"},
 	} {
+		// Every bad flag value is a usage error (2), said on stderr, before anything starts: a fake that failed
+		// to start (1) would have printed nothing on stdout either, so the test also holds stdout empty.
 		var out, errOut bytes.Buffer
-		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		if code := run(context.Background(), args, &out, &errOut); code != exitUsage || errOut.Len() == 0 || out.Len() != 0 {
+			t.Errorf("%v: exit %d, want %d; stdout %q, stderr %q", args, code, exitUsage, out.String(), errOut.String())
 		}
 	}
 }
