@@ -336,8 +336,12 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
 		return 1
 	}
-	base := "http://" + ln.Addr().String()
+	base := baseURL(ln.Addr())
 	printBanner(stdout, base, f, opts.NoAuth, time.Since(start))
+	if base != "http://"+ln.Addr().String() {
+		fmt.Fprintf(stdout, "\nListening on %s, every interface: callers from elsewhere (a container's published port\n"+
+			"included) are not loopback, and reach the admin surface only with --admin-token.\n", ln.Addr())
+	}
 	if opts.Logger != nil {
 		for _, w := range exposureWarnings(ln.Addr(), f.AuthConfig(), opts.NoAuth) {
 			opts.Logger.Warn(w, "addr", ln.Addr().String())
@@ -362,6 +366,15 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 		return 1
 	}
 	return 0
+}
+
+// baseURL is the URL a user can open for the listener: a server on every interface (0.0.0.0:8080, [::]:8080, :8080)
+// is not reachable at the unspecified address on every system, and a browser refuses it, so localhost stands in.
+func baseURL(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
+		return "http://" + net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+	return "http://" + addr.String()
 }
 
 // exposureWarnings says what is unsafe about serving on addr: beyond loopback, anyone who reaches the port can use

@@ -370,3 +370,21 @@ func TestExposureWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseURLOpensInABrowser(t *testing.T) {
+	for _, c := range []struct {
+		addr *net.TCPAddr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 9000}, "http://[::1]:9000"},
+		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 80}, "http://192.0.2.7:80"},
+	} {
+		if got := baseURL(c.addr); got != c.want {
+			t.Errorf("baseURL(%s) = %s, want %s", c.addr, got, c.want)
+		}
+	}
+}
