@@ -211,8 +211,8 @@ func TestLoadRetriesManagersThatComeLater(t *testing.T) {
 	svc, st := newService(t, false)
 	ctx := context.Background()
 	users := []fixtures.User{
-		{Login: "report", Email: "r@example.com", FirstName: "R", LastName: "E", Active: true, Manager: fixtures.ByKey("boss")},
-		{Login: "boss", Email: "b@example.com", FirstName: "B", LastName: "O", Active: true, APIUser: true,
+		{Login: "report", Email: "r@example.com", FirstName: "R", LastName: "E", Manager: fixtures.ByKey("boss")},
+		{Login: "boss", Email: "b@example.com", FirstName: "B", LastName: "O", APIUser: true,
 			CreatedAt: epoch.Add(-time.Hour)},
 	}
 	if err := svc.Load(ctx, users, 0); err != nil {
@@ -238,7 +238,7 @@ func TestLoadRetriesManagersThatComeLater(t *testing.T) {
 func TestLoadPresetsAvatar(t *testing.T) {
 	svc, st := newService(t, false)
 	ctx := context.Background()
-	users := []fixtures.User{{Login: "pic", Email: "p@example.com", FirstName: "P", LastName: "C", Active: true,
+	users := []fixtures.User{{Login: "pic", Email: "p@example.com", FirstName: "P", LastName: "C",
 		AvatarThumbURL: "https://img.example/p.png"}}
 	if err := svc.Load(ctx, users, 0); err != nil {
 		t.Fatal(err)
