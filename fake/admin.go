@@ -184,13 +184,26 @@ func (f *Fake) adminLoadUsers(w http.ResponseWriter, r *http.Request) {
 // LoadUsers adds fixture users (replace first drops every user but the API users). It is all or nothing: on an
 // error the users are as they were.
 func (f *Fake) LoadUsers(ctx context.Context, users []fixtures.User, replace bool) error {
-	return f.bulk(ctx, func(ctx context.Context) error { return f.loadUsersAtomically(ctx, users, replace) })
+	_, err := f.loadUsersDurably(ctx, users, replace)
+	return err
 }
 
-func (f *Fake) loadUsersAtomically(ctx context.Context, users []fixtures.User, replace bool) error {
+// loadUsersDurably is LoadUsers, returning the created users' ids.
+func (f *Fake) loadUsersDurably(ctx context.Context, users []fixtures.User, replace bool) (ids []int64, err error) {
+	err = f.bulk(ctx, func(ctx context.Context) error {
+		ids, err = f.loadUsersAtomically(ctx, users, replace)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+func (f *Fake) loadUsersAtomically(ctx context.Context, users []fixtures.User, replace bool) ([]int64, error) {
 	before, err := f.store.Snapshot(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if replace {
 		var keep = before[:0:0]
@@ -202,16 +215,17 @@ func (f *Fake) loadUsersAtomically(ctx context.Context, users []fixtures.User, r
 			}
 		}
 		if err := f.store.Replace(ctx, keep); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if err := f.loadUsers(ctx, users); err != nil {
+	ids, err := f.loadUsers(ctx, users)
+	if err != nil {
 		if rerr := f.store.Replace(ctx, before); rerr != nil {
-			return fmt.Errorf("%w (and restoring the previous users failed: %v)", err, rerr)
+			return nil, fmt.Errorf("%w (and restoring the previous users failed: %v)", err, rerr)
 		}
-		return err
+		return nil, err
 	}
-	return nil
+	return ids, nil
 }
 
 func (f *Fake) adminGetState(w http.ResponseWriter, r *http.Request) {

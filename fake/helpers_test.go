@@ -12,22 +12,13 @@ import (
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
-// newServer starts a fake for one test and stops it at the end.
+// newServer starts a fake for one test, with 30 users unless told otherwise, and stops it at the end.
 func newServer(t testing.TB, opts fake.Options) *fake.Server {
 	t.Helper()
 	if opts.Users == 0 {
 		opts.Users = 30
 	}
-	s, err := fake.NewServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return s
+	return fake.NewTestServer(t, opts)
 }
 
 // response is a finished exchange, body read.

@@ -41,7 +41,7 @@ func (f *Fake) seed(ctx context.Context) error {
 		defer debug.FreeOSMemory()
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	if err := f.loadUsers(ctx, users); err != nil {
+	if _, err := f.loadUsers(ctx, users); err != nil {
 		return err
 	}
 	f.compactLater = len(users) > 10_000
@@ -124,8 +124,9 @@ func (f *Fake) actorFor(p auth.Principal) int64 {
 	return 0
 }
 
-// loadUsers creates fixture users through the same checks as the API, as written by the first client's API user.
-func (f *Fake) loadUsers(ctx context.Context, users []fixtures.User) error {
+// loadUsers creates fixture users through the same checks as the API, as written by the first client's API user,
+// and returns their ids.
+func (f *Fake) loadUsers(ctx context.Context, users []fixtures.User) ([]int64, error) {
 	return f.users.Load(ctx, users, f.apiUsers[firstClient(f.opts.Auth)])
 }
 

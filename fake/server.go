@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"testing"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
 // Server is a Fake listening on a loopback port, for Go tests: an httptest.Server serving it.
@@ -34,6 +36,25 @@ func NewServer(opts Options) (*Server, error) {
 	srv.Config.ReadHeaderTimeout = 10 * time.Second
 	srv.Start()
 	return &Server{Fake: f, URL: srv.URL, srv: srv}, nil
+}
+
+// NewTestServer starts a fake for a test or benchmark, as NewServer does, and closes it when the test ends; it fails
+// the test when the fake cannot start or its state cannot be saved.
+//
+//	srv := fake.NewTestServer(t, fake.Options{Users: 10})
+//	resp, err := srv.Client().Get(srv.URL + "/api/users")
+func NewTestServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	srv, err := NewServer(opts)
+	if err != nil {
+		t.Fatalf("fake.NewTestServer: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("fake.NewTestServer: closing: %v", err)
+		}
+	})
+	return srv
 }
 
 // Close stops the server, waits for requests in flight, and closes the fake: its error is the fake's (saving the
@@ -82,43 +103,59 @@ func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r)
 }
 
-// AddUsers loads users as fixtures (through the same checks as the API).
-func (f *Fake) AddUsers(ctx context.Context, users ...fixtures.User) error {
-	return f.LoadUsers(ctx, users, false)
+// AddUsers loads users as fixtures (through the same checks as the API) and returns their ids, in the order given.
+// It is all or nothing: on an error no user is added.
+func (f *Fake) AddUsers(ctx context.Context, users ...fixtures.User) ([]int64, error) {
+	return f.loadUsersDurably(ctx, users, false)
 }
 
-// User returns a user as the API's JSON renders it, decoded; ok is false when there is none.
-func (f *Fake) User(ctx context.Context, id int64) (user map[string]any, ok bool, err error) {
+// User is a stored user as the Go API returns it: its id and what fixtures.User holds of the API's rendering.
+// The elements Coupa derives (fullname, which User.FullName computes, created-by, updated-by, the expense
+// delegations, allowed-invoice-inboxes) and references' other fields are the HTTP API's to show; input-only
+// elements (password) are never returned, by either.
+type User struct {
+	ID int64
+	fixtures.User
+}
+
+// User returns the user with the given id; ok is false when there is none.
+func (f *Fake) User(ctx context.Context, id int64) (user User, ok bool, err error) {
 	r, ok, err := f.store.Get(ctx, id)
 	if err != nil || !ok {
-		return nil, ok, err
+		return User{}, ok, err
 	}
-	enc := newJSONEncoder(nil)
-	f.render.user(ctx, enc, "", r, view{})
-	if err := json.Unmarshal(enc.bytes(), &user); err != nil {
-		return nil, false, err
-	}
-	return user, true, nil
+	return f.userOf(ctx, r)
 }
 
-// UserByLogin is User by login.
-func (f *Fake) UserByLogin(ctx context.Context, login string) (map[string]any, bool, error) {
+// UserByLogin is User by login (ignoring case, as Coupa's uniqueness does).
+func (f *Fake) UserByLogin(ctx context.Context, login string) (User, bool, error) {
 	r, ok, err := f.store.Lookup(ctx, "login", login)
 	if err != nil || !ok {
-		return nil, ok, err
+		return User{}, ok, err
 	}
-	return f.User(ctx, r.ID)
+	return f.userOf(ctx, r)
 }
 
-// Users returns every user, ascending id, as the API's JSON renders them.
-func (f *Fake) Users(ctx context.Context) ([]map[string]any, error) {
+// userOf decodes a record from the API's JSON rendering, so that the Go API shows what a client would read.
+func (f *Fake) userOf(ctx context.Context, r *store.Record) (User, bool, error) {
+	enc := newJSONEncoder(nil)
+	f.render.user(ctx, enc, "", r, view{})
+	u := User{ID: r.ID}
+	if err := json.Unmarshal(enc.bytes(), &u.User); err != nil {
+		return User{}, false, fmt.Errorf("fake: reading back user %d: %w", r.ID, err)
+	}
+	return u, true, nil
+}
+
+// Users returns every user, ascending id.
+func (f *Fake) Users(ctx context.Context) ([]User, error) {
 	recs, err := f.store.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]map[string]any, 0, len(recs))
+	out := make([]User, 0, len(recs))
 	for _, r := range recs {
-		u, _, err := f.User(ctx, r.ID)
+		u, _, err := f.userOf(ctx, r)
 		if err != nil {
 			return nil, err
 		}

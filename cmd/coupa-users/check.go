@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -44,7 +43,7 @@ type checkFlags struct {
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var fl checkFlags
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs := newFlagSet("check")
 	fs.StringVar(&fl.baseURL, "base-url", os.Getenv("COUPA_BASE_URL"), "base URL of the implementation, e.g. https://acme.coupahost.com (env COUPA_BASE_URL)")
 	fs.StringVar(&fl.clientID, "client-id", os.Getenv("COUPA_CLIENT_ID"), "OAuth2 client id (env COUPA_CLIENT_ID)")
 	fs.StringVar(&fl.clientSecret, "client-secret", os.Getenv("COUPA_CLIENT_SECRET"), "OAuth2 client secret (env COUPA_CLIENT_SECRET)")
@@ -67,13 +66,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Int64Var(&fl.seed, "seed", 1, "the seed of --generate: the same seed, the same cases")
 	fs.BoolVar(&fl.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: coupa-users check --base-url URL (--client-id ID --client-secret SECRET | --api-key KEY | --token TOKEN) [flags]")
-		fmt.Fprintln(stderr, "\nRuns the contract suite against an implementation of Coupa's Users API. Exit status: 0 every check passed,")
-		fmt.Fprintln(stderr, "1 the suite ran and found failures, 2 it could not run (bad flags, bad URL, no credentials, unreachable,")
-		fmt.Fprintln(stderr, "credentials refused) or was interrupted.\n\nFlags:")
+		w := fs.Output() // stdout for --help, stderr after a bad flag
+		fmt.Fprintln(w, "Usage: coupa-users check --base-url URL (--client-id ID --client-secret SECRET | --api-key KEY | --token TOKEN) [flags]")
+		fmt.Fprintln(w, "\nRuns the contract suite against an implementation of Coupa's Users API. Exit status: 0 every check passed,")
+		fmt.Fprintln(w, "1 the suite ran and found failures, 2 it could not run (bad flags, bad URL, no credentials, unreachable,")
+		fmt.Fprintln(w, "credentials refused) or was interrupted.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if done, code := parseFlags(fs, args, stderr); done {
+	if done, code := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
 	if fl.list {

@@ -44,11 +44,12 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout) // asked for: it is the answer, not a complaint
 		return 0
 	}
 	for _, c := range commands() {
@@ -69,15 +70,34 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'coupa-users <command> --help' for a command's flags.")
 }
 
-// parseFlags parses a subcommand's flags, mapping -h to exit 0 and other errors to the usage status.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (done bool, code int) {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, 0
-		}
+// newFlagSet is a subcommand's flag set, its usage written to wherever parseFlags points it.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: coupa-users %s [flags]\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses a subcommand's flags: -h prints the flags on stdout and exits 0; a flag that cannot be parsed
+// is named on stderr, with the flags, and exits with the usage status.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (done bool, code int) {
+	// The flag package prints its error and the usage to one writer; help must go to stdout, errors to stderr.
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return true, 0
+	case err != nil:
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "coupa-users %s: %v\n", fs.Name(), err)
+		fs.Usage()
 		return true, exitUsage
 	}
+	fs.SetOutput(stderr)
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "coupa-users %s: unexpected arguments %q\n", fs.Name(), fs.Args())
 		return true, exitUsage

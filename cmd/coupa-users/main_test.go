@@ -42,7 +42,27 @@ func TestVersionAndUsage(t *testing.T) {
 	if code, _, _ := runCLI(t); code != exitUsage {
 		t.Fatalf("no command: %d", code)
 	}
-	if code, _, errOut := runCLI(t, "help"); code != 0 || !strings.Contains(errOut, "serve") {
-		t.Fatalf("help: %d %q", code, errOut)
+	for _, help := range []string{"help", "-h", "--help"} {
+		if code, out, errOut := runCLI(t, help); code != 0 || !strings.Contains(out, "serve") || errOut != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want the commands on stdout", help, code, out, errOut)
+		}
+	}
+}
+
+// Help that was asked for goes to stdout (so that `coupa-users serve --help | less` works) and exits 0; a bad flag
+// is named on stderr, with the flags, and exits 2.
+func TestSubcommandHelpAndFlagErrors(t *testing.T) {
+	for _, c := range []struct{ cmd, flag string }{{"serve", "-addr"}, {"check", "-base-url"}, {"spec", "-format"}} {
+		for _, help := range []string{"-h", "--help"} {
+			code, out, errOut := runCLI(t, c.cmd, help)
+			if code != 0 || !strings.Contains(out, "Usage: coupa-users "+c.cmd) || !strings.Contains(out, c.flag) || errOut != "" {
+				t.Errorf("%s %s: exit %d, stdout %.200q, stderr %.200q", c.cmd, help, code, out, errOut)
+			}
+		}
+		code, out, errOut := runCLI(t, c.cmd, "--bogus")
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "flag provided but not defined: -bogus") ||
+			!strings.Contains(errOut, c.flag) {
+			t.Errorf("%s --bogus: exit %d, stdout %.200q, stderr %.200q", c.cmd, code, out, errOut)
+		}
 	}
 }

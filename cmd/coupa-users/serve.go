@@ -77,7 +77,7 @@ func newHTTPServer(h http.Handler, t timeouts) *http.Server {
 
 // flagSet defines serve's flags on fl, so that tests can parse flags into options as the command does.
 func (fl *serveFlags) flagSet() *flag.FlagSet {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := newFlagSet("serve")
 	fs.StringVar(&fl.addr, "addr", envOr("COUPA_USERS_ADDR", "127.0.0.1:8080"), "listen address (env COUPA_USERS_ADDR)")
 	fs.IntVar(&fl.users, "users", 100, "number of generated users")
 	fs.Int64Var(&fl.seed, "seed", 1, "seed of the generated users: the same seed gives the same users")
@@ -119,7 +119,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var fl serveFlags
 	fs := fl.flagSet()
-	if done, code := parseFlags(fs, args, stderr); done {
+	if done, code := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
 	opts, err := fl.options(stderr)
@@ -157,6 +157,25 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	case "on", "off":
 	default:
 		return opts, fmt.Errorf("--auth must be on or off, not %q", fl.authMode)
+	}
+	switch fl.format {
+	case "xml", "json":
+	default:
+		return opts, fmt.Errorf("--default-format must be xml or json, not %q", fl.format)
+	}
+	for _, st := range []struct {
+		flag    string
+		v       int
+		allowed []int
+	}{
+		{"validation-status", fl.validationStatus, []int{400, 422}},
+		{"create-status", fl.createStatus, []int{201, 200}},
+		{"scope-status", fl.scopeStatus, []int{403, 401}},
+		{"invalid-client-status", fl.invalidClientStatus, []int{400, 401}},
+	} {
+		if !slices.Contains(st.allowed, st.v) {
+			return opts, fmt.Errorf("--%s must be %d or %d, not %d", st.flag, st.allowed[0], st.allowed[1], st.v)
+		}
 	}
 	switch fl.rolesUpdate {
 	case "merge":
@@ -216,8 +235,15 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 			return opts, fmt.Errorf("--response-filters %s: %w", fl.responseFilters, err)
 		}
 	}
-	opts.Auth, err = fl.authConfigFromFlags()
-	return opts, err
+	if opts.Auth, err = fl.authConfigFromFlags(); err != nil {
+		return opts, err
+	}
+	// The fake would refuse a bad credential setting (a token TTL under a second, an unknown scope) only when it
+	// starts, as a failure to start; checking it here makes it a bad flag.
+	if _, err := auth.New(opts.Auth); err != nil {
+		return opts, err
+	}
+	return opts, nil
 }
 
 // readResponseFilters reads --response-filters' file; the fake checks each definition when it starts.
@@ -285,6 +311,9 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 		cfg.APIKeys = append(cfg.APIKeys, auth.APIKey{Key: fl.apiKey})
 	}
 	if fl.tokenTTL != 0 {
+		if fl.tokenTTL < time.Second || fl.tokenTTL%time.Second != 0 {
+			return cfg, fmt.Errorf("--token-ttl %s: a token lives a whole number of seconds, at least 1s", fl.tokenTTL)
+		}
 		cfg.TokenTTL = fl.tokenTTL
 	}
 	cfg.InsufficientScopeStatus = fl.scopeStatus
@@ -307,8 +336,12 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
 		return 1
 	}
-	base := "http://" + ln.Addr().String()
+	base := baseURL(ln.Addr())
 	printBanner(stdout, base, f, opts.NoAuth, time.Since(start))
+	if base != "http://"+ln.Addr().String() {
+		fmt.Fprintf(stdout, "\nListening on %s, every interface: callers from elsewhere (a container's published port\n"+
+			"included) are not loopback, and reach the admin surface only with --admin-token.\n", ln.Addr())
+	}
 	if opts.Logger != nil {
 		for _, w := range exposureWarnings(ln.Addr(), f.AuthConfig(), opts.NoAuth) {
 			opts.Logger.Warn(w, "addr", ln.Addr().String())
@@ -333,6 +366,15 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 		return 1
 	}
 	return 0
+}
+
+// baseURL is the URL a user can open for the listener: a server on every interface (0.0.0.0:8080, [::]:8080, :8080)
+// is not reachable at the unspecified address on every system, and a browser refuses it, so localhost stands in.
+func baseURL(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
+		return "http://" + net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+	return "http://" + addr.String()
 }
 
 // exposureWarnings says what is unsafe about serving on addr: beyond loopback, anyone who reaches the port can use

@@ -125,10 +125,22 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--invalid-client-status", "403", "--addr", "127.0.0.1:0"},
 		{"serve", "--rate-limit", "lots"},
 		{"serve", "--response-filters", "/no/such/file.json"},
+		{"serve", "--default-format", "yaml", "--addr", "127.0.0.1:0"},
+		{"serve", "--create-status", "202", "--addr", "127.0.0.1:0"},
+		{"serve", "--scope-status", "404", "--addr", "127.0.0.1:0"},
+		{"serve", "--token-ttl", "500ms", "--addr", "127.0.0.1:0"},
+		{"serve", "--clients", "c:s:no.such.scope", "--addr", "127.0.0.1:0"},
+		{"serve", "--log-level", "loud"},
+		{"serve", "--read-timeout", "-1s"},
+		{"serve", "--users", "many"},
+		{"serve", "--no-such-flag"},
+		{"serve", "extra"},
 	} {
+		// Every bad flag value is a usage error (2), said on stderr, before anything starts: a fake that failed
+		// to start (1) would have printed nothing on stdout either, so the test also holds stdout empty.
 		var out, errOut bytes.Buffer
-		if code := run(context.Background(), args, &out, &errOut); code == 0 || errOut.Len() == 0 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		if code := run(context.Background(), args, &out, &errOut); code != exitUsage || errOut.Len() == 0 || out.Len() != 0 {
+			t.Errorf("%v: exit %d, want %d; stdout %q, stderr %q", args, code, exitUsage, out.String(), errOut.String())
 		}
 	}
 }
@@ -355,6 +367,24 @@ func TestExposureWarnings(t *testing.T) {
 		got := strings.Join(exposureWarnings(c.addr, c.cfg, c.noAuth), "; ")
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestBaseURLOpensInABrowser(t *testing.T) {
+	for _, c := range []struct {
+		addr *net.TCPAddr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{Port: 8080}, "http://localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 9000}, "http://[::1]:9000"},
+		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 80}, "http://192.0.2.7:80"},
+	} {
+		if got := baseURL(c.addr); got != c.want {
+			t.Errorf("baseURL(%s) = %s, want %s", c.addr, got, c.want)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -10,9 +9,9 @@ import (
 )
 
 func runSpec(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("spec", flag.ContinueOnError)
+	fs := newFlagSet("spec")
 	format := fs.String("format", "yaml", "output format: yaml or json")
-	if done, code := parseFlags(fs, args, stderr); done {
+	if done, code := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
 	switch *format {

@@ -113,13 +113,12 @@ func checkPrefixedInactive(t *testing.T, f *fake.Fake, runID string, want int) {
 	}
 	n := 0
 	for _, u := range users {
-		login, _ := u["login"].(string)
-		if !strings.HasPrefix(login, runID+"-") {
+		if !strings.HasPrefix(u.Login, runID+"-") {
 			continue
 		}
 		n++
-		if u["active"] != false {
-			t.Errorf("user %v (%s) is still active", u["id"], login)
+		if !u.Inactive {
+			t.Errorf("user %d (%s) is still active", u.ID, u.Login)
 		}
 	}
 	if n != want || n == 0 {

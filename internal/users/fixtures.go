@@ -9,14 +9,16 @@ import (
 	"github.com/coupa-kit/coupa-users/fixtures"
 	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // Load creates fixture users through the same checks as the API, keeping the output-only values and timestamps a
 // fixture presets; actor is the API user recorded as their author. A user whose manager comes later in the list is
 // retried after the others. Load stops at the first refused user (the caller restores what was there, if it
-// wants all or nothing).
-func (s *Service) Load(ctx context.Context, users []fixtures.User, actor int64) error {
+// wants all or nothing). The ids are the created users', in the order of users.
+func (s *Service) Load(ctx context.Context, users []fixtures.User, actor int64) ([]int64, error) {
+	ids := make([]int64, len(users))
 	pending := make([]int, len(users))
 	for i := range pending {
 		pending[i] = i
@@ -33,7 +35,10 @@ func (s *Service) Load(ctx context.Context, users []fixtures.User, actor int64) 
 				err = s.refused(out.problems)
 			}
 			if err == nil {
-				_, err = s.create(ctx, in, actor, out.apply)
+				var r *store.Record
+				if r, err = s.create(ctx, in, actor, out.apply); err == nil {
+					ids[i] = r.ID
+				}
 			}
 			if ps, ok := Refused(err); ok && onlyMissingUsers(ps) {
 				retry = append(retry, i)
@@ -41,15 +46,15 @@ func (s *Service) Load(ctx context.Context, users []fixtures.User, actor int64) 
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
+				return nil, fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
 			}
 		}
 		if len(retry) == len(pending) {
-			return lastErr
+			return nil, lastErr
 		}
 		pending = retry
 	}
-	return nil
+	return ids, nil
 }
 
 // onlyMissingUsers reports whether a refusal is only references to users not loaded yet.

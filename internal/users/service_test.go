@@ -211,11 +211,12 @@ func TestLoadRetriesManagersThatComeLater(t *testing.T) {
 	svc, st := newService(t, false)
 	ctx := context.Background()
 	users := []fixtures.User{
-		{Login: "report", Email: "r@example.com", FirstName: "R", LastName: "E", Active: true, Manager: fixtures.ByKey("boss")},
-		{Login: "boss", Email: "b@example.com", FirstName: "B", LastName: "O", Active: true, APIUser: true,
+		{Login: "report", Email: "r@example.com", FirstName: "R", LastName: "E", Manager: fixtures.ByKey("boss")},
+		{Login: "boss", Email: "b@example.com", FirstName: "B", LastName: "O", APIUser: true,
 			CreatedAt: epoch.Add(-time.Hour)},
 	}
-	if err := svc.Load(ctx, users, 0); err != nil {
+	ids, err := svc.Load(ctx, users, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
 	boss, ok, _ := st.Lookup(ctx, "login", "BOSS")
@@ -226,7 +227,11 @@ func TestLoadRetriesManagersThatComeLater(t *testing.T) {
 	if !ok || report.RefID(mgr) != boss.ID || !boss.Boolean(api) || !boss.TimeOf(created).Equal(epoch.Add(-time.Hour)) {
 		t.Errorf("manager %d (boss %d), api-user %v, created %v", report.RefID(mgr), boss.ID, boss.Boolean(api), boss.TimeOf(created))
 	}
-	err := svc.Load(ctx, []fixtures.User{{Login: "orphan", Email: "o@example.com", FirstName: "O", LastName: "R",
+	// The boss was created after the report, on the retry; the ids still follow the list.
+	if len(ids) != 2 || ids[0] != report.ID || ids[1] != boss.ID {
+		t.Errorf("ids %v, want [%d %d] (report, boss)", ids, report.ID, boss.ID)
+	}
+	_, err = svc.Load(ctx, []fixtures.User{{Login: "orphan", Email: "o@example.com", FirstName: "O", LastName: "R",
 		Manager: fixtures.ByKey("nobody")}}, 0)
 	if err == nil || !strings.Contains(err.Error(), `Unable to find valid User record for manager with keys {"login"=>"nobody"}`) {
 		t.Errorf("a manager who never comes: %v", err)
@@ -238,9 +243,9 @@ func TestLoadRetriesManagersThatComeLater(t *testing.T) {
 func TestLoadPresetsAvatar(t *testing.T) {
 	svc, st := newService(t, false)
 	ctx := context.Background()
-	users := []fixtures.User{{Login: "pic", Email: "p@example.com", FirstName: "P", LastName: "C", Active: true,
+	users := []fixtures.User{{Login: "pic", Email: "p@example.com", FirstName: "P", LastName: "C",
 		AvatarThumbURL: "https://img.example/p.png"}}
-	if err := svc.Load(ctx, users, 0); err != nil {
+	if _, err := svc.Load(ctx, users, 0); err != nil {
 		t.Fatal(err)
 	}
 	pic, _, _ := st.Lookup(ctx, "login", "pic")
