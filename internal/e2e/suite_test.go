@@ -553,3 +553,35 @@ func TestProgressMatchesSummary(t *testing.T) {
 		t.Errorf("the text summary lacks %q", want)
 	}
 }
+
+// In write mode against the fake, a check skips only for what no write can make: an output-only element that
+// every user holds alike, a response filter the tenant defines, generated cases not asked for. A check that skips
+// for anything else has lost its way of making the data it needs.
+func TestWriteModeSkipsOnlyWhatWritesCannotMake(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	cfg := config(f)
+	cfg.Only = []string{"reading"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+	sp := spec.MustLoad()
+	allowed := map[string]bool{"reading/response-filter/named": true}
+	skipped := 0
+	for _, c := range rep.Checks {
+		if c.Verdict != contract.Skip {
+			continue
+		}
+		skipped++
+		name := strings.TrimPrefix(strings.TrimPrefix(c.Name, "reading/attributes/"), "reading/associations/")
+		if e := sp.Element(name); allowed[c.Name] || e != nil && !e.In {
+			continue
+		}
+		t.Errorf("%s skipped in write mode: %s", c.Name, c.Runs[0].SkipReason)
+	}
+	if skipped == 0 {
+		t.Error("nothing skipped: the fake's users now vary on every output-only element? Then tighten this test")
+	}
+}
