@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -583,5 +584,36 @@ func TestWriteModeSkipsOnlyWhatWritesCannotMake(t *testing.T) {
 	}
 	if skipped == 0 {
 		t.Error("nothing skipped: the fake's users now vary on every output-only element? Then tighten this test")
+	}
+}
+
+// Rails casts a string sent for a scalar rather than refusing it ("ct-not-a-boolean" is true, "ct-not-a-integer" the
+// integer 0), and Coupa may do the same: an update that casts and stores a typed value passes robustness/wrong-types.
+func TestScalarCastsPassWrongTypes(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	casts := strings.NewReplacer(`"ct-not-a-boolean"`, `true`, `"ct-not-a-integer"`, `0`,
+		`>ct-not-a-boolean<`, `>true<`, `>ct-not-a-integer<`, `>0<`)
+	rails := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && r.Body != nil {
+			data, _ := io.ReadAll(r.Body)
+			cast := casts.Replace(string(data))
+			r.Body, r.ContentLength = io.NopCloser(strings.NewReader(cast)), int64(len(cast))
+		}
+		f.ServeHTTP(w, r)
+	})
+	cfg := config(rails)
+	cfg.Only = []string{"robustness/wrong-types"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+	c := rep.Check("robustness/wrong-types")
+	if c == nil || c.Verdict != contract.Pass {
+		t.Fatalf("robustness/wrong-types: %+v", c)
+	}
+	if notes := c.Runs[0].Detail + c.Runs[len(c.Runs)-1].Detail; !strings.Contains(notes, "cast and stored") {
+		t.Errorf("the casts were not seen as casts: %s", notes)
 	}
 }
