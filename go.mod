@@ -1,6 +1,6 @@
 module github.com/coupa-kit/coupa-users
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/brianvoe/gofakeit/v7 v7.18.2
@@ -8,6 +8,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/gorilla/mux v1.8.1
 	go.yaml.in/yaml/v4 v4.0.0
+	golang.org/x/oauth2 v0.38.0
 )
 
 require (

@@ -188,6 +188,9 @@ func New(opts Options) (*Fake, error) {
 		authCfg.InvalidClientStatus = opts.Auth.InvalidClientStatus
 	}
 	authCfg.Clock = f.clock.Now
+	if authCfg.ResourceOwner == nil {
+		authCfg.ResourceOwner = f.resourceOwner
+	}
 	if f.auth, err = auth.New(authCfg); err != nil {
 		return nil, fmt.Errorf("fake: %w", err)
 	}

@@ -27,6 +27,11 @@ func (f *Fake) routes() http.Handler {
 	tokens := refuseCrossSite(f.auth.TokenHandler())
 	m.Handle(TokenPath, tokens)
 	m.Handle(AccessTokensPath, tokens)
+	// The authorization-code flow and OpenID Connect's documents. The authorization endpoint is where a browser
+	// is sent, so it is not closed to cross-site requests; it only ever redirects to a client's registered URIs.
+	m.Handle(auth.AuthorizePath, f.auth.AuthorizeHandler()).Methods(http.MethodGet, http.MethodPost)
+	m.Handle(auth.DiscoveryPath, f.auth.DiscoveryHandler()).Methods(http.MethodGet, http.MethodHead)
+	m.Handle(auth.JWKSPath, f.auth.JWKSHandler()).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/openapi.json", f.serveSpecJSON).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/healthz", f.health).Methods(http.MethodGet, http.MethodHead)
