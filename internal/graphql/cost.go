@@ -1,0 +1,148 @@
+package graphql
+
+import (
+	"errors"
+
+	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/coupa-kit/coupa-users/internal/bounds"
+	"github.com/coupa-kit/coupa-users/internal/problem"
+)
+
+// The limits of one GraphQL request, far beyond what a client sends (baton-coupa's queries are a few fields one
+// level deep; GraphiQL's introspection query nests ten levels and selects a few hundred fields), so that a hostile
+// query costs in proportion to its size. They are checked before the document is validated or run.
+const (
+	// MaxQueryBytes is the longest query text: a page of GraphQL is a few kilobytes.
+	MaxQueryBytes = 64 << 10
+	// MaxDepth is the deepest nesting of fields. A user's data nests four levels (users, roles, createdBy,
+	// customFields); introspection's type references nest further.
+	MaxDepth = 15
+	// MaxSelections is the most fields, fragment spreads and inline fragments of a request, counted as the
+	// executor would meet them (every spread of a fragment counts its selections again), so that fragments
+	// spreading fragments cannot multiply the work.
+	MaxSelections = 2000
+	// MaxFetches is the most users or user fields of a request (aliases let one request ask for many): each
+	// renders up to 50 users.
+	MaxFetches = 10
+)
+
+// checkText refuses a query text too long, or nested deeper than bounds.MaxDepth in brackets of any kind, before
+// it is parsed: the parser descends once per bracket, so a text of nothing but "{" would cost a deep stack.
+func checkText(q string) error {
+	if len(q) > MaxQueryBytes {
+		return errors.New(problem.QueryTooLong(MaxQueryBytes))
+	}
+	depth := 0
+	inString, escaped, inComment := false, false, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case inComment:
+			inComment = c != '\n' && c != '\r'
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '#':
+			inComment = true
+		case c == '"':
+			// A block string (""") holds no escapes but \"""; scanning it as a run of plain strings keeps the
+			// brackets inside it uncounted all the same, which is all this needs.
+			inString = true
+		case c == '{' || c == '(' || c == '[':
+			depth++
+			if depth > bounds.MaxDepth {
+				return errors.New(problem.TooDeep("The query", bounds.MaxDepth))
+			}
+		case c == '}' || c == ')' || c == ']':
+			depth--
+		}
+	}
+	return nil
+}
+
+// checkCost walks every operation of a parsed document, fragments expanded, and refuses one past MaxDepth,
+// MaxSelections or MaxFetches. It stops at the first limit passed, so its own work is bounded by the limits.
+func checkCost(doc *ast.Document) error {
+	c := &costWalk{fragments: map[string]*ast.FragmentDefinition{}, expanding: map[string]bool{}}
+	var ops []*ast.OperationDefinition
+	for _, d := range doc.Definitions {
+		switch d := d.(type) {
+		case *ast.FragmentDefinition:
+			if d.Name != nil {
+				c.fragments[d.Name.Value] = d
+			}
+		case *ast.OperationDefinition:
+			ops = append(ops, d)
+		}
+	}
+	for _, op := range ops {
+		if err := c.selections(op.SelectionSet, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// costWalk counts as it walks; expanding holds the fragments being expanded, so that a cycle (which validation
+// refuses afterwards) ends the walk instead of looping.
+type costWalk struct {
+	fragments map[string]*ast.FragmentDefinition
+	expanding map[string]bool
+	count     int // selections met
+	fetches   int // users and user fields met
+}
+
+func (c *costWalk) selections(set *ast.SelectionSet, depth int) error {
+	if set == nil {
+		return nil
+	}
+	for _, sel := range set.Selections {
+		c.count++
+		if c.count > MaxSelections {
+			return errors.New(problem.TooManySelections(MaxSelections))
+		}
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if depth > MaxDepth {
+				return errors.New(problem.TooDeep("The query", MaxDepth))
+			}
+			// Fragments on Query put fetches at depth 1 too: depth counts fields, not fragments.
+			if depth == 1 && sel.Name != nil && (sel.Name.Value == "users" || sel.Name.Value == "user") {
+				c.fetches++
+				if c.fetches > MaxFetches {
+					return errors.New(problem.TooManyFetches(MaxFetches))
+				}
+			}
+			if err := c.selections(sel.SelectionSet, depth+1); err != nil {
+				return err
+			}
+		case *ast.InlineFragment:
+			if err := c.selections(sel.SelectionSet, depth); err != nil {
+				return err
+			}
+		case *ast.FragmentSpread:
+			if sel.Name == nil {
+				continue
+			}
+			name := sel.Name.Value
+			f := c.fragments[name]
+			if f == nil || c.expanding[name] {
+				continue // unknown or cyclic: validation refuses it
+			}
+			c.expanding[name] = true
+			err := c.selections(f.SelectionSet, depth)
+			c.expanding[name] = false
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
