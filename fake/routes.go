@@ -39,6 +39,9 @@ func (f *Fake) routes() http.Handler {
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
 	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
+	// GraphQL is read-only at Coupa ("only ... read scopes are supported"). Refusals before it runs (credentials,
+	// scope, rate limit, faults) are the REST API's, in JSON: a GraphQL client reads JSON whatever its Accept.
+	m.Handle(GraphQLPath, inJSON(f.api(auth.ScopeRead, f.serveGraphQL))).Methods(http.MethodPost)
 	return f.logRequests(f.recoverPanics(m))
 }
 
@@ -119,6 +122,13 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 			return
 		}
 		h(w, r.WithContext(context.WithValue(ctx, principalKey, p)))
+	})
+}
+
+// inJSON makes JSON the negotiated format of a request, whatever its Accept and the default format.
+func inJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formatKey, formatJSON)))
 	})
 }
 
