@@ -3,10 +3,12 @@ package fake_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/fake"
@@ -304,4 +306,27 @@ func TestGraphQLCostIsBounded(t *testing.T) {
 	if alloc > ceiling {
 		t.Errorf("%d bytes allocated, over the ceiling of %d", alloc, ceiling)
 	}
+}
+
+// TestGraphQLConcurrent: the schema and its executor are shared by every request (run with -race).
+func TestGraphQLConcurrent(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	client := s.Client() // not call: t.Fatal may not run outside the test's goroutine
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			body := fmt.Sprintf(`{"query":"{ users(query: \"id[gt]=%d\", limit: 5) { id roles { name } manager { login } } }"}`, i)
+			resp, err := client.Post(s.URL+fake.GraphQLPath, "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != http.StatusOK || strings.Contains(string(b), `"errors"`) {
+				t.Errorf("%d %.300s %v", resp.StatusCode, b, err)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 
@@ -193,6 +194,9 @@ func resolveKey(key string, kind spec.Kind) gql.FieldResolveFn {
 			}
 			if key == "id" {
 				return strconv.FormatInt(i, 10), nil
+			}
+			if i < math.MinInt32 || i > math.MaxInt32 {
+				return nil, fmt.Errorf("%s: %d does not fit GraphQL's Int (32 bits)", key, i)
 			}
 			return int(i), nil
 		}
