@@ -2,6 +2,7 @@ package graphql
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/graphql-go/graphql/language/ast"
 
@@ -31,33 +32,34 @@ const (
 )
 
 // checkText refuses a query text too long, or nested deeper than bounds.MaxDepth in brackets of any kind, before
-// it is parsed: the parser descends once per bracket, so a text of nothing but "{" would cost a deep stack.
+// it is parsed: the parser descends once per bracket, so a text of nothing but "{" would cost a deep stack. Strings,
+// block strings and comments are skipped as GraphQL's lexer skips them, so that no bracket escapes the count.
 func checkText(q string) error {
 	if len(q) > MaxQueryBytes {
 		return errors.New(problem.QueryTooLong(MaxQueryBytes))
 	}
 	depth := 0
-	inString, escaped, inComment := false, false, false
 	for i := 0; i < len(q); i++ {
-		c := q[i]
-		switch {
-		case inComment:
-			inComment = c != '\n' && c != '\r'
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+		switch c := q[i]; {
+		case c == '#': // a comment, to the end of the line
+			for i < len(q) && q[i] != '\n' && q[i] != '\r' {
+				i++
 			}
-		case c == '#':
-			inComment = true
-		case c == '"':
-			// A block string (""") holds no escapes but \"""; scanning it as a run of plain strings keeps the
-			// brackets inside it uncounted all the same, which is all this needs.
-			inString = true
+		case strings.HasPrefix(q[i:], `"""`): // a block string: no escapes but \"""
+			i += 3
+			for i < len(q) && !strings.HasPrefix(q[i:], `"""`) {
+				if strings.HasPrefix(q[i:], `\"""`) {
+					i += 3
+				}
+				i++
+			}
+			i += 2
+		case c == '"': // a string, to the next unescaped quote or the end of the line
+			for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
+				if q[i] == '\\' {
+					i++
+				}
+			}
 		case c == '{' || c == '(' || c == '[':
 			depth++
 			if depth > bounds.MaxDepth {

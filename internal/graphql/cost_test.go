@@ -94,11 +94,26 @@ func TestCostRefusesHostileQueries(t *testing.T) {
 	}
 }
 
-// TestCostTextSkipsStringsAndComments: brackets inside strings and comments are not nesting.
+// TestCostTextSkipsStringsAndComments: brackets inside strings, block strings and comments are not nesting, and
+// none outside them escapes the count.
 func TestCostTextSkipsStringsAndComments(t *testing.T) {
 	deep := strings.Repeat("{[(", bounds.MaxDepth)
-	q := `{ users(query: "` + deep + `\"` + deep + `") { id } } # ` + deep + "\n"
-	if err := checkText(q); err != nil {
-		t.Error(err)
+	for _, q := range []string{
+		`{ users(query: "` + deep + `\"` + deep + `") { id } } # ` + deep + "\n",
+		`{ users(query: """` + deep + ` " \""" ` + deep + `""") { id } }`,
+	} {
+		if err := checkText(q); err != nil {
+			t.Errorf("%.60s: %v", q, err)
+		}
+	}
+	for _, q := range []string{
+		`{ users(query: """x " """) ` + deep,
+		`{ users(query: "x \\") ` + deep,
+		"# a comment\n" + deep,
+		`{ users(query: "unterminated` + "\n" + deep,
+	} {
+		if err := checkText(q); err == nil {
+			t.Errorf("%.60s: passes, want too deep", q)
+		}
 	}
 }
