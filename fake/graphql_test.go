@@ -330,3 +330,29 @@ func TestGraphQLConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestGraphQLCustomFields: customFields is the REST API's custom-fields object, typed as REST types it, and the
+// namespace filters work in the query string.
+func TestGraphQLCustomFields(t *testing.T) {
+	s := newServer(t, fake.Options{CustomFields: tenantFields})
+	body := newUser("cf.gql")
+	body["custom-fields"] = map[string]any{"cost-center": "CC-77", "headcount": "7", "remote": "true"}
+	wantStatus(t, sendJSON(t, s, http.MethodPost, "/api/users", body), http.StatusCreated)
+	r, a := graphQL(t, s, `{ users(query: "custom-fields[cost-center]=CC-77") { login customFields } }`)
+	if r.status != http.StatusOK || len(a.Errors) > 0 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	var users []struct {
+		Login        string
+		CustomFields map[string]any
+	}
+	if err := json.Unmarshal(a.Data["users"], &users); err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 1 || users[0].Login != "cf.gql" {
+		t.Fatalf("users: %s", a.Data["users"])
+	}
+	if cf := users[0].CustomFields; cf["cost-center"] != "CC-77" || cf["headcount"] != 7.0 || cf["remote"] != true || len(cf) != len(tenantFields) {
+		t.Errorf("customFields: %v", cf)
+	}
+}
