@@ -356,3 +356,22 @@ func TestGraphQLCustomFields(t *testing.T) {
 		t.Errorf("customFields: %v", cf)
 	}
 }
+
+// TestGraphQLBatonCoupaQueries runs the users queries of baton-coupa's client (its grants of roles, licences and
+// accounts, and a user's roles, groups and account) against the fake; all but its sync's `type[blank]=true`,
+// which the REST API does not know either (see the README's GraphQL section).
+func TestGraphQLBatonCoupaQueries(t *testing.T) {
+	s := newServer(t, fake.Options{})
+	for _, q := range []string{
+		`query getRoleGrants { users(query: "roles[id]=3&id[gt]=10") { id } }`,
+		`query getRoleGrants { users(query: "purchasing_user=true") { id } }`,
+		`query getAccountGrants { users(query: "default_account[id]=1") { id } }`,
+		`query getUsers { users(query: "id=5") { id roles { id name description } } }`,
+		`query getUsers { users(query: "id=5") { id userGroups { id name description } } }`,
+		`query getUsers { users(query: "id=5") { id defaultAccount { id name code } } }`,
+	} {
+		if r, a := graphQL(t, s, q); r.status != http.StatusOK || len(a.Errors) > 0 {
+			t.Errorf("%s: %d %s", q, r.status, r.body)
+		}
+	}
+}
