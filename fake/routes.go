@@ -50,6 +50,9 @@ func (f *Fake) routes() http.Handler {
 		m.Handle("/api/users/{id:[^/.]+}/business_groups/"+action+ext, f.api(auth.ScopeWrite, f.changeBusinessGroups(remove))).Methods(http.MethodPut)
 		m.Handle("/api/users/{id:[^/.]+}/business_groups/{group:[^/.]+}/"+action+ext, f.api(auth.ScopeWrite, f.changeBusinessGroups(remove))).Methods(http.MethodPut)
 	}
+	// GraphQL is read-only at Coupa ("only ... read scopes are supported"). Refusals before it runs (credentials,
+	// scope, rate limit, faults) are the REST API's, in JSON: a GraphQL client reads JSON whatever its Accept.
+	m.Handle(GraphQLPath, inJSON(f.api(auth.ScopeRead, f.serveGraphQL))).Methods(http.MethodPost)
 	return f.logRequests(f.recoverPanics(m))
 }
 
@@ -130,6 +133,13 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 			return
 		}
 		h(w, r.WithContext(context.WithValue(ctx, principalKey, p)))
+	})
+}
+
+// inJSON makes JSON the negotiated format of a request, whatever its Accept and the default format.
+func inJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formatKey, formatJSON)))
 	})
 }
 
