@@ -688,6 +688,13 @@ func (g *generator) userSchema() (obj, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Columns a query may filter on that no answer shows: their schemas, for the filters that name them.
+	var filterOnly obj
+	for _, e := range g.all {
+		if e.FilterOnly {
+			filterOnly = filterOnly.with(e.Key, g.elementSchema(e, returned))
+		}
+	}
 	return o(
 		"type", "object",
 		"description", "A user as Coupa returns it: every output element. Unknown keys may appear (custom fields); ignore them.",
@@ -696,6 +703,7 @@ func (g *generator) userSchema() (obj, error) {
 		"xml", o("name", "user"),
 		"example", example,
 		"x-coupa-order", toAny(order),
+		"x-coupa-filter-only", filterOnly,
 	), nil
 }
 
@@ -892,7 +900,7 @@ func quoteJoin(keys []string) string {
 func (g *generator) filters() obj {
 	var f obj
 	for _, e := range g.all {
-		if !e.Out {
+		if !e.Out && !e.FilterOnly {
 			continue
 		}
 		if e.Type != table.TypeObject {
