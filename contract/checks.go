@@ -12,6 +12,7 @@ func allChecks() []*check {
 		responseFilterChecks(),
 		writingChecks(),
 		writeFormChecks(),
+		subresourceChecks(),
 		validationChecks(),
 		securityChecks(),
 		robustnessChecks(),

@@ -45,7 +45,8 @@ type request struct {
 	path   string // under the base URL: "/api/users/5"
 	query  url.Values
 	format Format
-	// body is sent encoded in the format (JSON, or Rails XML with root <user> read by the schema named bodySchema).
+	// body is sent encoded in the format (JSON, or Rails XML read by the schema named bodySchema, with its root:
+	// <user> unless the schema names another).
 	body       any
 	bodySchema string
 	// raw, when not nil, is sent as is with Content-Type rawType (no Content-Type when rawType is "").
@@ -261,10 +262,14 @@ func (c *client) encodeBody(r request, ex *exchange) error {
 		ex.reqBody, ex.reqType = []byte(r.form.Encode()), "application/x-www-form-urlencoded"
 	case r.body != nil && r.format == FormatXML:
 		var schema *openapi3.Schema
+		root := "user"
 		if r.bodySchema != "" {
 			schema = specSchema(r.bodySchema)
+			if schema != nil && schema.XML != nil && schema.XML.Name != "" {
+				root = schema.XML.Name // <business-group> for BusinessGroupInput
+			}
 		}
-		data, err := railsxml.Marshal("user", r.body, schema)
+		data, err := railsxml.Marshal(root, r.body, schema)
 		if err != nil {
 			return fmt.Errorf("encoding the XML request body: %w", err)
 		}

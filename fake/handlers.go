@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gorilla/mux"
@@ -127,6 +128,12 @@ func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (
 	if !ok {
 		return nil, newError(http.StatusUnsupportedMediaType, problem.UnsupportedContentType(r.Header.Get("Content-Type")))
 	}
+	// The root an XML body names, and the words for the object: user for a user body, business group for
+	// BusinessGroupInput.
+	rootName := "user"
+	if sch := f.spec.Schema(schema); sch != nil && sch.XML != nil && sch.XML.Name != "" {
+		rootName = sch.XML.Name
+	}
 	var value any
 	switch bf {
 	case formatJSON:
@@ -145,14 +152,14 @@ func (f *Fake) readBody(w http.ResponseWriter, r *http.Request, schema string) (
 		if err != nil {
 			return nil, newError(f.opts.ValidationStatus, problem.MalformedXML(err))
 		}
-		if root != "user" {
-			return nil, newError(f.opts.ValidationStatus, problem.WrongRoot(root))
+		if root != rootName {
+			return nil, newError(f.opts.ValidationStatus, problem.WrongRoot(rootName, root))
 		}
 		value = v
 	}
 	body, ok := value.(map[string]any)
 	if !ok {
-		return nil, newError(f.opts.ValidationStatus, problem.NotAUser)
+		return nil, newError(f.opts.ValidationStatus, problem.NotAnObject(strings.ReplaceAll(rootName, "-", " ")))
 	}
 	return body, nil
 }

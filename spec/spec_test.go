@@ -73,6 +73,12 @@ func TestOperations(t *testing.T) {
 		"PUT /api/users/{id}":        "updateUser",
 		"POST /oauth2/token":         "requestToken",
 		"POST /oauth2/access_tokens": "requestAccessToken",
+		// The users sub-resources of Coupa's R39 Swagger.
+		"GET /api/users/{id}/business_groups":                   "listUserBusinessGroups",
+		"PUT /api/users/{id}/business_groups/add":               "addUserToBusinessGroup",
+		"PUT /api/users/{id}/business_groups/remove":            "removeUserFromBusinessGroup",
+		"PUT /api/users/{id}/business_groups/{group_id}/add":    "addUserToBusinessGroupByID",
+		"PUT /api/users/{id}/business_groups/{group_id}/remove": "removeUserFromBusinessGroupByID",
 	}
 	got := map[string]string{}
 	for path, item := range s.Doc.Paths.Map() {

@@ -534,6 +534,21 @@ func variants() []variant {
 			catch: []string{"robustness/unknown-response-filter"},
 		},
 		{
+			name: "business-group-add-ignored", broken: "adding a user to a business group answers 200 and changes nothing",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/business_groups") && strings.HasSuffix(r.URL.Path, "/add") {
+						list := httptest.NewRequest(http.MethodGet, r.URL.Path[:strings.Index(r.URL.Path, "/business_groups")+len("/business_groups")], nil)
+						list.Header = r.Header.Clone()
+						next.ServeHTTP(w, list)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			catch: []string{"writing/business-groups"},
+		},
+		{
 			name: "wrong-type-stored", broken: "an update stores a string sent for a boolean as the string",
 			wrap: func(f *fake.Fake, next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

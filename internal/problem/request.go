@@ -14,8 +14,8 @@ import (
 // NoResults is Coupa's XML answer to an index that matches no user.
 const NoResults = "No results match your search criteria."
 
-// NotAUser refuses a body that is not an object.
-const NotAUser = "The request body must be a user object"
+// NotAnObject refuses a body that is not an object: of what names it ("user", "business group").
+func NotAnObject(what string) string { return "The request body must be a " + what + " object" }
 
 // RateLimited refuses a request over the rate limit (Coupa's is 25 requests per second with bursts of 20).
 func RateLimited(perSecond float64, burst int) string {
@@ -56,9 +56,9 @@ func MalformedJSON(err error) string { return "Malformed JSON in the request bod
 // MalformedXML refuses a body that is not Rails-style XML.
 func MalformedXML(err error) string { return "Malformed XML in the request body: " + err.Error() }
 
-// WrongRoot refuses an XML body whose root is not <user>.
-func WrongRoot(root string) string {
-	return "The XML body's root element must be <user>, not <" + Short(root) + ">"
+// WrongRoot refuses an XML body whose root is not the one expected (<user>, <business-group>).
+func WrongRoot(want, root string) string {
+	return "The XML body's root element must be <" + want + ">, not <" + Short(root) + ">"
 }
 
 // The refusals of what passes the bounds of a request (package bounds). subject names what passed them: "The

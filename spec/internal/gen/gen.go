@@ -278,11 +278,74 @@ func (g *generator) paths() obj {
 				),
 			),
 		),
+		"/api/users/{id}/business_groups", o(
+			"parameters", []any{idParam},
+			"get", o(
+				"tags", []any{"Users"},
+				"summary", "A user's business groups",
+				"description", "The business groups the user is in: the list the user's `content-groups` holds.",
+				"operationId", "listUserBusinessGroups",
+				"security", security(ScopeRead),
+				"responses", o(
+					"200", o("description", "The user's business groups (JSON: `[]` for none).", "content", both(ref("BusinessGroupList"))),
+					"401", responseRef("Unauthorized"),
+					"403", responseRef("Forbidden"),
+					"404", responseRef("NotFound"),
+					"429", responseRef("TooManyRequests"),
+				),
+			),
+		),
+		"/api/users/{id}/business_groups/add", o("parameters", []any{idParam}, "put", businessGroupChange("add", false)),
+		"/api/users/{id}/business_groups/remove", o("parameters", []any{idParam}, "put", businessGroupChange("remove", false)),
+		"/api/users/{id}/business_groups/{group_id}/add", o("parameters", []any{idParam, groupParam}, "put", businessGroupChange("add", true)),
+		"/api/users/{id}/business_groups/{group_id}/remove", o("parameters", []any{idParam, groupParam}, "put", businessGroupChange("remove", true)),
 		"/oauth2/token", o("post", tokenOperation("requestToken",
 			"The token URL of Coupa's documentation; `/oauth2/access_tokens` is the same endpoint.")),
 		"/oauth2/access_tokens", o("post", tokenOperation("requestAccessToken",
 			"The client-credentials `tokenUrl` of Coupa's R35–R39 Swagger; `/oauth2/token` is the same endpoint.")),
 	)
+}
+
+// groupParam names the business group of /business_groups/{group_id}/add and /remove.
+var groupParam = o("name", "group_id", "in", "path", "required", true,
+	"description", "The business group's id (Rails reads its leading digits).", "schema", o("type", "integer", "minimum", 1))
+
+// businessGroupChange is PUT .../business_groups/[{group_id}/]add or remove: the group named in the path, or in
+// the body.
+func businessGroupChange(action string, inPath bool) obj {
+	verb, id := "Add the user to", "AddUserToBusinessGroup"
+	if action == "remove" {
+		verb, id = "Remove the user from", "RemoveUserFromBusinessGroup"
+	}
+	op := o(
+		"tags", []any{"Users"},
+		"summary", verb+" a business group",
+		"description", verb+" a business group, named in the body by id or name (`{\"name\": \"EMEA\"}`); "+
+			"removing a group the user is not in changes nothing. The answer is the user's business groups after the change.",
+		"operationId", strings.ToLower(id[:1])+id[1:],
+		"security", security(ScopeWrite),
+	)
+	if inPath {
+		op = o(
+			"tags", []any{"Users"},
+			"summary", verb+" a business group",
+			"description", verb+" the business group of the path; removing a group the user is not in changes nothing. "+
+				"The answer is the user's business groups after the change.",
+			"operationId", strings.ToLower(id[:1])+id[1:]+"ByID",
+			"security", security(ScopeWrite),
+		)
+	} else {
+		op = op.with("requestBody", o("required", true, "content", both(ref("BusinessGroupInput"))))
+	}
+	return op.with("responses", o(
+		"200", o("description", "The user's business groups after the change.", "content", both(ref("BusinessGroupList"))),
+		"400", responseRef("BadRequest"),
+		"401", responseRef("Unauthorized"),
+		"403", responseRef("Forbidden"),
+		"404", responseRef("NotFound"),
+		"422", responseRef("UnprocessableEntity"),
+		"429", responseRef("TooManyRequests"),
+	))
 }
 
 // tokenOperation is the token endpoint, which Coupa serves at two paths: operationID names this one and where says
@@ -409,6 +472,8 @@ func (g *generator) schemas() (obj, error) {
 		"UserList", o("type", "array", "description", "A page of users.",
 			"items", ref("User"), "xml", o("name", "users", "wrapped", true)),
 		"UserProjection", g.userProjectionSchema(),
+		"BusinessGroupList", o("type", "array", "description", "A user's business groups.",
+			"items", ref("BusinessGroup"), "xml", o("name", "business-groups", "wrapped", true)),
 		"UserProjectionList", o("type", "array", "description", "A page of users as a projection returns them.",
 			"items", ref("UserProjection"), "xml", o("name", "users", "wrapped", true), "x-coupa-projection", true),
 		"UserCreate", o(
