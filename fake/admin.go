@@ -156,6 +156,7 @@ func (f *Fake) Reset(ctx context.Context) error {
 	f.seedMu.Lock()
 	seeded := f.seeded
 	f.seedMu.Unlock()
+	f.avatars.reset()
 	return f.bulk(ctx, func(ctx context.Context) error { return f.store.Replace(ctx, seeded) })
 }
 

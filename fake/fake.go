@@ -116,6 +116,7 @@ type Fake struct {
 	def      format
 	faults   *faults
 	filters  *filterSet
+	avatars  *avatars
 	apiUsers map[string]int64 // client id or API key → the API user acting for it
 
 	specDoc []byte // the embedded document, copied once rather than per request
@@ -150,7 +151,7 @@ func New(opts Options) (*Fake, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Fake{opts: opts, spec: s, layout: layout, catalog: cat, clock: opts.Clock, log: opts.Logger, specDoc: spec.YAML()}
+	f := &Fake{opts: opts, spec: s, layout: layout, catalog: cat, clock: opts.Clock, log: opts.Logger, specDoc: spec.YAML(), avatars: newAvatars()}
 	if f.clock == nil {
 		f.clock = NewClock(nil)
 	}

@@ -74,6 +74,11 @@ func TestOperations(t *testing.T) {
 		"POST /oauth2/token":         "requestToken",
 		"POST /oauth2/access_tokens": "requestAccessToken",
 		// The users sub-resources of Coupa's R39 Swagger.
+		"GET /api/users/{id}/avatar":                            "downloadUserAvatar",
+		"PUT /api/users/{id}/avatar":                            "updateUserAvatar",
+		"POST /api/users/{id}/avatar":                           "createUserAvatar",
+		"DELETE /api/users/{id}/avatar":                         "deleteUserAvatar",
+		"GET /api/users/{id}/retrieve_avatar":                   "retrieveUserAvatar",
 		"GET /api/users/{id}/business_groups":                   "listUserBusinessGroups",
 		"PUT /api/users/{id}/business_groups/add":               "addUserToBusinessGroup",
 		"PUT /api/users/{id}/business_groups/remove":            "removeUserFromBusinessGroup",

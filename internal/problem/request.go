@@ -121,3 +121,32 @@ func TooManyFetches(max int) string {
 func NotSaved(err error) string {
 	return "The change could not be saved, and nothing was changed: " + err.Error()
 }
+
+// The avatar of a user (/users/{id}/avatar). Coupa's own messages are not published; these follow Rails'
+// attachment validations ("Avatar content type is invalid").
+
+// NoAvatar answers a download for a user who has no avatar.
+const NoAvatar = "The user has no avatar"
+
+// NoAvatarFile refuses an upload without an image.
+const NoAvatarFile = "Avatar can't be blank: send the image as the file field of a multipart/form-data body"
+
+// AvatarType refuses an upload whose bytes are not an image the avatar may be.
+func AvatarType(detected string) string {
+	return "Avatar content type is invalid (" + Short(detected) + "): send a PNG, JPEG, GIF or WebP image"
+}
+
+// UnsupportedAvatarType refuses an upload that is neither multipart/form-data nor an image.
+func UnsupportedAvatarType(ct string) string {
+	return "Unsupported Content-Type " + strconv.Quote(Short(ct)) + ": send multipart/form-data with a file field, or the image itself"
+}
+
+// AvatarTooLarge refuses an image larger than limit bytes.
+func AvatarTooLarge(limit int) string {
+	return fmt.Sprintf("Avatar file size must be at most %d bytes", limit)
+}
+
+// AvatarStorageFull refuses an image the fake has no room for.
+func AvatarStorageFull(limit int) string {
+	return fmt.Sprintf("The fake holds at most %d bytes of avatars; delete some first", limit)
+}

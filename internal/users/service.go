@@ -210,6 +210,24 @@ func (s *Service) ChangeList(ctx context.Context, id int64, element string, refs
 	return r, err
 }
 
+// SetAvatar records where a user's avatar is served (url), or that it has none (""): avatar-thumb-url, which no
+// request body may set, changes only with the avatar itself (/users/{id}/avatar).
+func (s *Service) SetAvatar(ctx context.Context, id int64, url string, actor int64) (*store.Record, error) {
+	sl, ok := s.layout.Slot("avatar-thumb-url")
+	if !ok {
+		return nil, fmt.Errorf("users: the spec has no avatar-thumb-url")
+	}
+	return s.store.Update(ctx, id, func(r *store.Record) error {
+		if url == "" {
+			r.SetNull(sl)
+		} else {
+			r.SetString(sl, url)
+		}
+		s.stamp(r, false, actor, s.now())
+		return nil
+	})
+}
+
 // CreateAPIUsers creates the users that act for API clients (Coupa records API writes as done by an API user), one
 // per login; they are stamped as created by the first of them.
 func (s *Service) CreateAPIUsers(ctx context.Context, logins []string) ([]int64, error) {

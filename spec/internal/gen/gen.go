@@ -278,6 +278,27 @@ func (g *generator) paths() obj {
 				),
 			),
 		),
+		"/api/users/{id}/avatar", o(
+			"parameters", []any{idParam},
+			"get", avatarDownload("downloadUserAvatar"),
+			"put", avatarUpload("updateUserAvatar", "200", "Uploads the user's avatar, replacing the one it had."),
+			"post", avatarUpload("createUserAvatar", "201", "Uploads the user's avatar (as PUT does; answers 201)."),
+			"delete", o(
+				"tags", []any{"Users"},
+				"summary", "Delete a user's avatar",
+				"description", "Deletes the user's avatar; `avatar-thumb-url` becomes null.",
+				"operationId", "deleteUserAvatar",
+				"security", security(ScopeWrite),
+				"responses", o(
+					"200", o("description", "The user, without an avatar.", "content", both(ref("User"))),
+					"401", responseRef("Unauthorized"),
+					"403", responseRef("Forbidden"),
+					"404", responseRef("NotFound"),
+					"429", responseRef("TooManyRequests"),
+				),
+			),
+		),
+		"/api/users/{id}/retrieve_avatar", o("parameters", []any{idParam}, "get", avatarDownload("retrieveUserAvatar")),
 		"/api/users/{id}/business_groups", o(
 			"parameters", []any{idParam},
 			"get", o(
@@ -303,6 +324,54 @@ func (g *generator) paths() obj {
 			"The token URL of Coupa's documentation; `/oauth2/access_tokens` is the same endpoint.")),
 		"/oauth2/access_tokens", o("post", tokenOperation("requestAccessToken",
 			"The client-credentials `tokenUrl` of Coupa's R35–R39 Swagger; `/oauth2/token` is the same endpoint.")),
+	)
+}
+
+// avatarDownload is GET /api/users/{id}/avatar (and /retrieve_avatar): the image's bytes.
+func avatarDownload(operationID string) obj {
+	return o(
+		"tags", []any{"Users"},
+		"summary", "Download a user's avatar",
+		"description", "The user's avatar image, as uploaded; 404 when the user has none.",
+		"operationId", operationID,
+		"security", security(ScopeRead),
+		"responses", o(
+			"200", o("description", "The image (PNG, JPEG, GIF or WebP).",
+				"content", o("image/*", o("schema", o("type", "string", "format", "binary")))),
+			"401", responseRef("Unauthorized"),
+			"403", responseRef("Forbidden"),
+			"404", o("description", "No user with that id, or the user has no avatar.", "content", errorContent()),
+			"429", responseRef("TooManyRequests"),
+		),
+	)
+}
+
+// avatarUpload is PUT or POST /api/users/{id}/avatar: the image as the file field of a multipart body (as Coupa's
+// Swagger has it), or as the body itself.
+func avatarUpload(operationID, status, description string) obj {
+	file := o("type", "string", "format", "binary")
+	return o(
+		"tags", []any{"Users"},
+		"summary", "Upload a user's avatar",
+		"description", description+" The image is read from its bytes: PNG, JPEG, GIF or WebP, at most 2 MiB "+
+			"(the fake's limits; Coupa publishes none). `avatar-thumb-url` then names where it is served.",
+		"operationId", operationID,
+		"security", security(ScopeWrite),
+		"requestBody", o("required", true, "content", o(
+			"multipart/form-data", o("schema", o("type", "object", "required", []any{"file"}, "properties", o("file", file))),
+			"image/*", o("schema", file),
+		)),
+		"responses", o(
+			status, o("description", "The user, with its avatar-thumb-url.", "content", both(ref("User"))),
+			"400", responseRef("BadRequest"),
+			"401", responseRef("Unauthorized"),
+			"403", responseRef("Forbidden"),
+			"404", responseRef("NotFound"),
+			"413", responseRef("PayloadTooLarge"),
+			"415", responseRef("UnsupportedMediaType"),
+			"422", responseRef("UnprocessableEntity"),
+			"429", responseRef("TooManyRequests"),
+		),
 	)
 }
 
