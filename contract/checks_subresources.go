@@ -23,6 +23,7 @@ func subresourceChecks() []*check {
 	return []*check{
 		{name: "reading/business-groups", doc: "GET /api/users/:id/business_groups lists the groups the user's content-groups holds", run: checkReadBusinessGroups},
 		{name: "writing/avatar", write: true, doc: "PUT /api/users/:id/avatar stores an image that GET gives back byte for byte and avatar-thumb-url names; DELETE removes it", run: checkAvatar},
+		{name: "writing/addresses", write: true, doc: "POST /api/users/:id/addresses associates an address (201 with it) that GET lists and shows; PUT .../addresses/:address puts another in its place", run: checkAddresses},
 		{name: "writing/business-groups", write: true, doc: "PUT /api/users/:id/business_groups/:group/add and /remove (and with the group in the body) change the user's content-groups, and answer with them", run: checkChangeBusinessGroups},
 	}
 }
@@ -167,4 +168,63 @@ func checkAvatar(t *checkRun) {
 	if shown, sex := t.env.show(t, userID(u)); shown["avatar-thumb-url"] != nil {
 		t.failBody(sex, compact(shown["avatar-thumb-url"], 200), rule, refAvatar+"/delete", "avatar-thumb-url is still set")
 	}
+}
+
+const refAddresses = "#/paths/~1api~1users~1{id}~1addresses"
+
+// addressesOf lists a user's addresses; it skips the check when the implementation has no such resource.
+func addressesOf(t *checkRun, path string) []int64 {
+	ex := t.do(request{method: http.MethodGet, path: path})
+	if ex.status == http.StatusNotFound {
+		t.skip("GET %s answered 404 for a user who exists: the implementation does not expose users' addresses", path)
+	}
+	list, ok := ex.value.([]any)
+	if ex.status != http.StatusOK || !ok && ex.value != nil {
+		t.fatal(ex, "a user's addresses are a list", refAddresses, "GET %s answered %d without a list of addresses", path, ex.status)
+	}
+	return groupsOf(list)
+}
+
+func checkAddresses(t *checkRun) {
+	// Two addresses to associate: the default addresses of sampled users.
+	var known []int64
+	for _, u := range t.env.getSample(t) {
+		if id, ok := idOf(asObject(u["default-address"])); ok && !slices.Contains(known, id) {
+			known = append(known, id)
+		}
+	}
+	if len(known) < 2 {
+		t.skip("fewer than two addresses among the sampled users' default addresses: the suite has none to associate")
+	}
+	first, second := known[0], known[1]
+	u, _ := t.env.create(t, t.env.requiredBody("addresses"))
+	base := "/api/users/" + strconv.FormatInt(userID(u), 10) + "/addresses"
+	if got := addressesOf(t, base); len(got) != 0 {
+		t.note("a new user already has addresses %v", got)
+	}
+	rule := "an address associated with a user is answered 201, then listed and shown"
+	ex := t.do(request{method: http.MethodPost, path: base, body: map[string]any{"id": first}, bodySchema: "AddressInput"})
+	if got, _ := idOf(asObject(ex.value)); (ex.status != http.StatusCreated && ex.status != http.StatusOK) || got != first {
+		t.fatal(ex, rule, refAddresses+"/post", "POST %s answered %d with address %d, want 201 with %d", base, ex.status, got, first)
+	}
+	if got := addressesOf(t, base); !slices.Contains(got, first) {
+		t.fail(ex, rule, refAddresses+"/get", "the user's addresses %v lack %d", got, first)
+	}
+	one := fmt.Sprintf("%s/%d", base, first)
+	if sex := t.do(request{method: http.MethodGet, path: one}); sex.status != http.StatusOK {
+		t.fail(sex, rule, refAddresses+"~1{address_id}/get", "GET %s answered %d", one, sex.status)
+	}
+	rule = "replacing one of a user's addresses puts the other in its place"
+	ex = t.do(request{method: http.MethodPut, path: one, body: map[string]any{"id": second}, bodySchema: "AddressInput"})
+	if got, _ := idOf(asObject(ex.value)); ex.status != http.StatusOK || got != second {
+		t.fail(ex, rule, refAddresses+"~1{address_id}/put", "PUT %s answered %d with address %d, want 200 with %d", one, ex.status, got, second)
+	}
+	if got := addressesOf(t, base); slices.Contains(got, first) || !slices.Contains(got, second) {
+		t.fail(ex, rule, refAddresses+"/get", "the user's addresses are %v after replacing %d by %d", got, first, second)
+	}
+}
+
+func asObject(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }

@@ -133,7 +133,7 @@ func (f *Fake) putAvatar(status int) http.HandlerFunc {
 		updated, err := f.users.SetAvatar(ctx, u.ID, url, f.actorFor(principal(r)))
 		if err != nil {
 			f.avatars.remove(u.ID) // nothing half-written: the image goes if the user's record could not say so
-			f.fail(w, r, f.avatarFailure(err, u.ID))
+			f.fail(w, r, f.userWriteFailure(err, u.ID))
 			return
 		}
 		f.renderAndSend(w, r, status, func(enc encoder) { f.render.user(ctx, enc, "user", updated, view{}) })
@@ -149,14 +149,15 @@ func (f *Fake) deleteAvatar(w http.ResponseWriter, r *http.Request) {
 	}
 	updated, err := f.users.SetAvatar(ctx, u.ID, "", f.actorFor(principal(r)))
 	if err != nil {
-		f.fail(w, r, f.avatarFailure(err, u.ID))
+		f.fail(w, r, f.userWriteFailure(err, u.ID))
 		return
 	}
 	f.avatars.remove(u.ID)
 	f.renderAndSend(w, r, http.StatusOK, func(enc encoder) { f.render.user(ctx, enc, "user", updated, view{}) })
 }
 
-func (f *Fake) avatarFailure(err error, id int64) *apiError {
+// userWriteFailure answers a write to a user's sub-resource that failed: the user gone, or what writeFailure says.
+func (f *Fake) userWriteFailure(err error, id int64) *apiError {
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(strconv.FormatInt(id, 10))
 	}

@@ -49,7 +49,7 @@ func (f *Fake) changeBusinessGroups(remove bool) http.HandlerFunc {
 			}
 			ref = body
 		}
-		updated, err := f.users.ChangeList(ctx, u.ID, businessGroupsElement, []any{ref}, remove, f.actorFor(principal(r)))
+		updated, _, err := f.users.ChangeList(ctx, u.ID, businessGroupsElement, []any{ref}, remove, f.actorFor(principal(r)))
 		if errors.Is(err, store.ErrNotFound) {
 			f.fail(w, r, notFound(strconv.FormatInt(u.ID, 10)))
 			return

@@ -44,10 +44,12 @@ func (f *Fake) routes() http.Handler {
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
 	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
-	// Sub-resources of a user (Coupa's R39 Swagger): the avatar, and the business groups the user is in.
-	f.avatarRoutes(func(path, scope string, h http.HandlerFunc, methods ...string) {
+	// Sub-resources of a user (Coupa's R39 Swagger): the avatar, the addresses, the business groups the user is in.
+	sub := func(path, scope string, h http.HandlerFunc, methods ...string) {
 		m.Handle(path, f.api(scope, h)).Methods(methods...)
-	})
+	}
+	f.avatarRoutes(sub)
+	f.addressRoutes(sub)
 	m.Handle("/api/users/{id:[^/.]+}/business_groups"+ext, f.api(auth.ScopeRead, f.businessGroups)).Methods(http.MethodGet, http.MethodHead)
 	for action, remove := range map[string]bool{"add": false, "remove": true} {
 		m.Handle("/api/users/{id:[^/.]+}/business_groups/"+action+ext, f.api(auth.ScopeWrite, f.changeBusinessGroups(remove))).Methods(http.MethodPut)

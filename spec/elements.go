@@ -70,6 +70,9 @@ type Element struct {
 	YesNo       bool       // a boolean that also takes "yes" and "no" on input, as its table row allows
 	XMLItem     string     // for lists: the XML name of an item, the list's name in the singular ("content-group")
 	Operators   []Operator // filter operators besides the exact match; nil where it cannot be filtered
+	// FilterOnly is a column queries filter on that no answer shows (type); Subresource a list only the user's own
+	// resource reads and changes (addresses, at /api/users/{id}/addresses). Either is neither In nor Out.
+	FilterOnly, Subresource bool
 	// Pattern is the shape a value sent must have (email), or nil.
 	Pattern *regexp.Regexp
 	// Schema is the element's schema as returned, or as sent for input-only elements.
@@ -131,26 +134,27 @@ func (s *Spec) buildViews() error {
 	}
 	s.Filters = filters
 	s.byName = map[string]*Element{}
-	// Columns a query filters on that no answer shows (type): elements neither sent nor returned.
-	filterOnly := map[string]*openapi3.SchemaRef{}
-	if raw, ok := user.Extensions["x-coupa-filter-only"].(map[string]any); ok {
+	// Elements neither sent nor returned (x-coupa-hidden): a column a query filters on (type), a list only its own
+	// resource reads and changes (addresses).
+	hidden := map[string]*openapi3.SchemaRef{}
+	if raw, ok := user.Extensions["x-coupa-hidden"].(map[string]any); ok {
 		for name, v := range raw {
 			data, _ := json.Marshal(v)
 			var sch openapi3.Schema
 			if err := sch.UnmarshalJSON(data); err != nil {
-				return fmt.Errorf("x-coupa-filter-only %s: %w", name, err)
+				return fmt.Errorf("x-coupa-hidden %s: %w", name, err)
 			}
-			filterOnly[name] = &openapi3.SchemaRef{Value: &sch}
+			hidden[name] = &openapi3.SchemaRef{Value: &sch}
 		}
 	}
 	names := append(slices.Collect(maps.Keys(user.Properties)), slices.Collect(maps.Keys(update.Properties))...)
-	names = append(names, slices.Collect(maps.Keys(filterOnly))...)
+	names = append(names, slices.Collect(maps.Keys(hidden))...)
 	// Coupa's model order (x-coupa-order): the order of keys in responses and of validation messages. Names it
 	// does not list follow, alphabetically.
 	slices.SortFunc(names, byOrder(user.Extensions["x-coupa-order"]))
 	for _, name := range slices.Compact(names) {
 		out, in := user.Properties[name], update.Properties[name]
-		sch := cmp.Or(out, in, filterOnly[name])
+		sch := cmp.Or(out, in, hidden[name])
 		e := &Element{
 			Name:      name,
 			In:        in != nil,
@@ -163,6 +167,8 @@ func (s *Spec) buildViews() error {
 		e.Description = v.Description
 		e.SeedName, _ = v.Extensions["x-coupa-element"].(string)
 		e.Unique, _ = v.Extensions["x-coupa-unique"].(bool)
+		e.FilterOnly, _ = v.Extensions["x-coupa-filter-only"].(bool)
+		_, e.Subresource = v.Extensions["x-coupa-subresource"].(string)
 		typed, orNull := typedBranch(v)
 		e.Nullable = typed.Nullable || orNull
 		if err := describe(name, typed, &e.Kind, &e.MaxLength, &e.Object, &e.List); err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -182,24 +183,50 @@ func (s *Service) Update(ctx context.Context, id int64, body map[string]any, act
 }
 
 // ChangeList adds the objects refs name to a user's list association, or removes them from it, in one write:
-// Coupa's /users/{id}/business_groups/add and /remove. refs are named as an update names them (by id or natural
+// Coupa's /users/{id}/business_groups/add and /remove, and /users/{id}/addresses. refs are named as an update names them (by id or natural
 // key); one that names nothing is refused as an update's would be, and removing an object the user lacks changes
-// nothing.
-func (s *Service) ChangeList(ctx context.Context, id int64, element string, refs []any, remove bool, actor int64) (*store.Record, error) {
+// nothing. It returns the ids refs resolved to.
+func (s *Service) ChangeList(ctx context.Context, id int64, element string, refs []any, remove bool, actor int64) (*store.Record, []int64, error) {
+	return s.changeList(ctx, id, element, 0, refs, remove, actor)
+}
+
+// ReplaceInList puts the object ref names in place of the object old in a user's list association, in one write
+// (Coupa's PUT /users/{id}/addresses/{old}), and returns the id ref resolved to (0 when ref names nothing). old
+// must be in the list: store.ErrNotFound otherwise.
+func (s *Service) ReplaceInList(ctx context.Context, id int64, element string, old int64, ref any, actor int64) (*store.Record, int64, error) {
+	r, ids, err := s.changeList(ctx, id, element, old, []any{ref}, false, actor)
+	if err != nil || len(ids) == 0 {
+		return r, 0, err
+	}
+	return r, ids[0], nil
+}
+
+// changeList is ChangeList, taking the object old out first when it is not 0; it returns the ids refs resolved to.
+func (s *Service) changeList(ctx context.Context, id int64, element string, old int64, refs []any, remove bool, actor int64) (*store.Record, []int64, error) {
 	el := s.layout.Element(element)
-	if el == nil || !el.List || !el.In {
-		return nil, fmt.Errorf("users: %s is not a list a request may change", element)
+	if el == nil || !el.List || !el.In && !el.Subresource {
+		return nil, nil, fmt.Errorf("users: %s is not a list a request may change", element)
 	}
-	p, err := s.planBody(ctx, map[string]any{element: refs}, true)
-	if err != nil {
-		return nil, err
+	sl, _ := s.layout.Slot(element)
+	p := &plan{}
+	if old != 0 {
+		p.sets = append(p.sets, assignment{slot: sl, el: el, list: []int64{old}, drop: true})
 	}
-	for i := range p.sets {
-		if p.sets[i].el == el {
-			p.sets[i].add, p.sets[i].drop = !remove, remove
-		}
+	a := assignment{slot: sl, el: el}
+	pr, skip, err := s.planValue(ctx, &a, refs, true)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case pr != nil:
+		p.problems = append(p.problems, *pr)
+	case !skip:
+		a.add, a.drop = !remove, remove
+		p.sets = append(p.sets, a)
 	}
 	r, err := s.store.Update(ctx, id, func(r *store.Record) error {
+		if old != 0 && !slices.Contains(r.ListIDs(sl), old) {
+			return store.ErrNotFound
+		}
 		p.apply(r)
 		s.stamp(r, false, actor, s.now())
 		if len(p.problems) > 0 {
@@ -207,7 +234,7 @@ func (s *Service) ChangeList(ctx context.Context, id int64, element string, refs
 		}
 		return nil
 	})
-	return r, err
+	return r, a.list, err
 }
 
 // SetAvatar records where a user's avatar is served (url), or that it has none (""): avatar-thumb-url, which no

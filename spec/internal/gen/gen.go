@@ -299,6 +299,60 @@ func (g *generator) paths() obj {
 			),
 		),
 		"/api/users/{id}/retrieve_avatar", o("parameters", []any{idParam}, "get", avatarDownload("retrieveUserAvatar")),
+		"/api/users/{id}/addresses", o(
+			"parameters", []any{idParam},
+			"get", o(
+				"tags", []any{"Users"},
+				"summary", "A user's addresses",
+				"description", "The addresses associated with the user. No user answer shows them: this resource alone reads them.",
+				"operationId", "listUserAddresses",
+				"security", security(ScopeRead),
+				"responses", o(
+					"200", o("description", "The user's addresses (JSON: `[]` for none).", "content", both(ref("AddressList"))),
+					"401", responseRef("Unauthorized"),
+					"403", responseRef("Forbidden"),
+					"404", responseRef("NotFound"),
+					"429", responseRef("TooManyRequests"),
+				),
+			),
+			"post", o(
+				"tags", []any{"Users"},
+				"summary", "Associate an address with a user",
+				"description", "Associates an existing address, named by id or location code, with the user; associating one "+
+					"it already has changes nothing.",
+				"operationId", "createUserAddress",
+				"security", security(ScopeWrite),
+				"requestBody", o("required", true, "content", both(ref("AddressInput"))),
+				"responses", addressChangeResponses("201", "The address, now the user's."),
+			),
+		),
+		"/api/users/{id}/addresses/{address_id}", o(
+			"parameters", []any{idParam, o("name", "address_id", "in", "path", "required", true,
+				"description", "The address's id, one of the user's.", "schema", o("type", "integer", "minimum", 1))},
+			"get", o(
+				"tags", []any{"Users"},
+				"summary", "One of a user's addresses",
+				"description", "One of the addresses associated with the user; 404 for an address that is not one of them.",
+				"operationId", "showUserAddress",
+				"security", security(ScopeRead),
+				"responses", o(
+					"200", o("description", "The address.", "content", both(ref("Address"))),
+					"401", responseRef("Unauthorized"),
+					"403", responseRef("Forbidden"),
+					"404", o("description", "No user with that id, or no such address of the user's.", "content", errorContent()),
+					"429", responseRef("TooManyRequests"),
+				),
+			),
+			"put", o(
+				"tags", []any{"Users"},
+				"summary", "Replace one of a user's addresses",
+				"description", "Puts the address the body names (by id or location code) in place of this one among the user's.",
+				"operationId", "updateUserAddress",
+				"security", security(ScopeWrite),
+				"requestBody", o("required", true, "content", both(ref("AddressInput"))),
+				"responses", addressChangeResponses("200", "The address now in its place."),
+			),
+		),
 		"/api/users/{id}/business_groups", o(
 			"parameters", []any{idParam},
 			"get", o(
@@ -372,6 +426,19 @@ func avatarUpload(operationID, status, description string) obj {
 			"422", responseRef("UnprocessableEntity"),
 			"429", responseRef("TooManyRequests"),
 		),
+	)
+}
+
+// addressChangeResponses are the answers of a change to a user's addresses.
+func addressChangeResponses(status, description string) obj {
+	return o(
+		status, o("description", description, "content", both(ref("Address"))),
+		"400", responseRef("BadRequest"),
+		"401", responseRef("Unauthorized"),
+		"403", responseRef("Forbidden"),
+		"404", o("description", "No user with that id, or no such address of the user's.", "content", errorContent()),
+		"422", responseRef("UnprocessableEntity"),
+		"429", responseRef("TooManyRequests"),
 	)
 }
 
@@ -541,6 +608,8 @@ func (g *generator) schemas() (obj, error) {
 		"UserList", o("type", "array", "description", "A page of users.",
 			"items", ref("User"), "xml", o("name", "users", "wrapped", true)),
 		"UserProjection", g.userProjectionSchema(),
+		"AddressList", o("type", "array", "description", "A user's addresses.",
+			"items", ref("Address"), "xml", o("name", "addresses", "wrapped", true)),
 		"BusinessGroupList", o("type", "array", "description", "A user's business groups.",
 			"items", ref("BusinessGroup"), "xml", o("name", "business-groups", "wrapped", true)),
 		"UserProjectionList", o("type", "array", "description", "A page of users as a projection returns them.",
@@ -822,11 +891,15 @@ func (g *generator) userSchema() (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Columns a query may filter on that no answer shows: their schemas, for the filters that name them.
-	var filterOnly obj
+	// Elements no user answer shows and no user body sets: columns a query may filter on (x-coupa-filter-only),
+	// lists only their own resource reads and changes (x-coupa-subresource).
+	var hidden obj
 	for _, e := range g.all {
-		if e.FilterOnly {
-			filterOnly = filterOnly.with(e.Key, g.elementSchema(e, returned))
+		switch {
+		case e.FilterOnly:
+			hidden = hidden.with(e.Key, g.elementSchema(e, returned).with("x-coupa-filter-only", true))
+		case e.Subresource:
+			hidden = hidden.with(e.Key, g.elementSchema(e, returned).with("x-coupa-subresource", "/api/users/{id}/"+e.Key))
 		}
 	}
 	return o(
@@ -837,7 +910,7 @@ func (g *generator) userSchema() (obj, error) {
 		"xml", o("name", "user"),
 		"example", example,
 		"x-coupa-order", toAny(order),
-		"x-coupa-filter-only", filterOnly,
+		"x-coupa-hidden", hidden,
 	), nil
 }
 

@@ -74,6 +74,9 @@ type Element struct {
 	// FilterOnly marks a column Coupa's queries filter on that its answers never show and requests never set
 	// (type, which baton-coupa filters on).
 	FilterOnly bool `yaml:"filter_only"`
+	// Subresource marks a list of a user that only its own resource (/users/{id}/addresses) reads and changes:
+	// neither sent in nor returned with the user.
+	Subresource bool `yaml:"subresource"`
 	// Pattern is the shape a value sent must have (an ECMA and RE2 regular expression), where the table's type
 	// says too little: an e-mail address.
 	Pattern  string   `yaml:"pattern"`
@@ -199,8 +202,11 @@ func (t *Table) check() error {
 		if len(e.SeedRows) == 0 && e.Source == "" {
 			errs = append(errs, fmt.Errorf("%s: no seed_rows", where))
 		}
-		if !e.In && !e.Out && !e.FilterOnly {
+		if !e.In && !e.Out && !e.FilterOnly && !e.Subresource {
 			errs = append(errs, fmt.Errorf("%s: neither input nor output", where))
+		}
+		if e.Subresource && (e.In || e.Out || !e.List) {
+			errs = append(errs, fmt.Errorf("%s: a sub-resource is a list neither sent nor returned with the user", where))
 		}
 		if e.FilterOnly && (e.In || e.Out || e.Type == TypeObject) {
 			errs = append(errs, fmt.Errorf("%s: a filter-only column is a scalar neither sent nor returned", where))
