@@ -93,6 +93,9 @@ type Options struct {
 	// changes nothing; the journal is folded into the file in the background and at Close. StatePath + ".lock"
 	// keeps a second fake away.
 	StatePath string
+	// JournalSize is how many of the last requests the request journal keeps (Requests, GET /_admin/requests): 0
+	// means DefaultJournalSize, a negative value turns the journal off.
+	JournalSize int
 	// Logger receives one line per request and the fake's events; nil discards them.
 	Logger *slog.Logger
 }
@@ -113,6 +116,7 @@ type Fake struct {
 	def      format
 	faults   *faults
 	filters  *filterSet
+	requests *requestLog      // nil when the journal is off
 	apiUsers map[string]int64 // client id or API key → the API user acting for it
 
 	specDoc []byte // the embedded document, copied once rather than per request
@@ -217,6 +221,10 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.filters = newFilterSet(rf)
+	if opts.JournalSize == 0 {
+		f.opts.JournalSize = DefaultJournalSize
+	}
+	f.requests = newRequestLog(f.opts.JournalSize)
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (f *Fake) routes() http.Handler {
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
 	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
-	return f.logRequests(f.recoverPanics(m))
+	return f.journalRequests(f.logRequests(f.recoverPanics(m)))
 }
 
 // recoverPanics turns a panic into a 500 with Coupa's error body instead of a dropped connection, and logs it: a
@@ -169,6 +169,9 @@ type statusRecorder struct {
 }
 
 func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// Unwrap lets http.ResponseController reach the connection's writer (Hijack, Flush).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests logs one line per request at debug level, so a busy fake costs nothing when the level is higher.
 func (f *Fake) logRequests(next http.Handler) http.Handler {

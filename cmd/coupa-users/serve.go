@@ -38,7 +38,7 @@ type serveFlags struct {
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
 	responseFilters, allowedHosts                        string
-	users                                                int
+	users, journalSize                                   int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
 	invalidClientStatus                                  int
@@ -112,6 +112,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.DurationVar(&fl.timeouts.read, "read-timeout", defaultTimeouts.read, "longest time to read a whole request, body included")
 	fs.DurationVar(&fl.timeouts.write, "write-timeout", defaultTimeouts.write, "longest time from the end of a request's headers to the end of its answer")
 	fs.DurationVar(&fl.timeouts.idle, "idle-timeout", defaultTimeouts.idle, "longest time a kept-alive connection waits for its next request")
+	fs.IntVar(&fl.journalSize, "journal-size", fake.DefaultJournalSize, "how many of the last requests GET /_admin/requests keeps; 0 turns the journal off")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	return fs
 }
@@ -147,6 +148,14 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	}
 	if fl.users == 0 {
 		opts.Users = -1 // 0 means the default in Options; the flag's 0 means none
+	}
+	switch {
+	case fl.journalSize < 0:
+		return opts, fmt.Errorf("--journal-size %d: a number of requests, 0 for none", fl.journalSize)
+	case fl.journalSize == 0:
+		opts.JournalSize = -1 // as --users: 0 is the default in Options, none for the flag
+	default:
+		opts.JournalSize = fl.journalSize
 	}
 	for _, h := range strings.Split(fl.allowedHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {

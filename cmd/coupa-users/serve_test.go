@@ -388,3 +388,29 @@ func TestBaseURLOpensInABrowser(t *testing.T) {
 		}
 	}
 }
+
+func TestServeJournalSizeFlag(t *testing.T) {
+	send := func(f *fake.Fake, n int) {
+		for range n {
+			f.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		}
+	}
+	f, err := serveOptions(t, "--journal-size", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(f, 3)
+	if got := f.Requests(); len(got) != 2 || got[1].Seq != 3 {
+		t.Errorf("--journal-size 2 kept %d requests", len(got))
+	}
+	if f, err = serveOptions(t, "--journal-size", "0"); err != nil {
+		t.Fatal(err)
+	}
+	send(f, 1)
+	if got := f.Requests(); got != nil {
+		t.Errorf("--journal-size 0 kept %d requests", len(got))
+	}
+	if _, err := serveOptions(t, "--journal-size", "-5"); err == nil || !strings.Contains(err.Error(), "--journal-size") {
+		t.Errorf("a negative --journal-size: %v", err)
+	}
+}
