@@ -93,6 +93,8 @@ type Options struct {
 	// changes nothing; the journal is folded into the file in the background and at Close. StatePath + ".lock"
 	// keeps a second fake away.
 	StatePath string
+	// NoRequestFaults ignores FaultHeader: a fake shown to others may not want any caller to make it fail.
+	NoRequestFaults bool
 	// JournalSize is how many of the last requests the request journal keeps (Requests, GET /_admin/requests): 0
 	// means DefaultJournalSize, a negative value turns the journal off.
 	JournalSize int

@@ -56,7 +56,7 @@ type RecordedRequest struct {
 	ResponseHeader        http.Header `json:"response_headers"`
 	ResponseBody          string      `json:"response_body"`
 	ResponseBodyTruncated bool        `json:"response_body_truncated,omitempty"`
-	// Dropped says the fake closed the connection without answering (X-Coupa-Fake-Fault: drop).
+	// Dropped says the fake closed the connection without answering (FaultHeader's drop).
 	Dropped bool `json:"dropped,omitempty"`
 }
 
@@ -205,8 +205,16 @@ func (f *Fake) journalRequests(next http.Handler) http.Handler {
 			}
 			f.requests.add(recorded(r, start, body, rec))
 		}
-		// Also on a panic, http.ErrAbortHandler's among them: the request was made, and the test may ask.
-		defer rec.finish()
+		defer func() {
+			// A panic that reaches here is http.ErrAbortHandler (recoverPanics answers the others): the connection
+			// is dropped, but the request was made, and the test may ask.
+			if v := recover(); v != nil {
+				rec.aborted = true
+				rec.finish()
+				panic(v)
+			}
+			rec.finish()
+		}()
 		next.ServeHTTP(rec, r)
 	})
 }
@@ -217,12 +225,12 @@ func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerR
 		Time: start, Duration: Duration(time.Since(start)), Method: r.Method, Path: r.URL.EscapedPath(),
 		Query: redactForm(r.URL.RawQuery), Header: redactHeader(r.Header), Body: string(body.kept),
 		BodyTruncated: body.truncated, Status: rec.status, ResponseHeader: redactHeader(rec.header),
-		ResponseBody: redactTokens(string(rec.kept)), ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked,
+		ResponseBody: redactTokens(string(rec.kept)), ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
 	}
 	if mt := r.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(mt), "application/x-www-form-urlencoded") {
 		e.Body = redactForm(e.Body)
 	}
-	if e.Status == 0 && !rec.hijacked {
+	if e.Status == 0 && !e.Dropped {
 		e.Status = http.StatusOK // a handler that wrote nothing answers 200
 	}
 	return e
@@ -329,6 +337,7 @@ type answerRecorder struct {
 	kept      []byte
 	truncated bool
 	hijacked  bool
+	aborted   bool // the handler panicked with http.ErrAbortHandler
 
 	length   int64 // the declared Content-Length, or -1
 	written  int64

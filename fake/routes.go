@@ -81,15 +81,34 @@ func (f *Fake) responseFormat(r *http.Request) format {
 	return negotiate(r.Header.Get("Accept"), f.def)
 }
 
-// api wraps an API handler with the fault injector, authentication and the rate limit, and requires scope.
+// api wraps an API handler with the fault injectors (the request's own, FaultHeader, then the global ones), authentication and the rate limit, and requires scope.
 func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) http.Handler {
 	// Without authentication every request acts as the first client; built once, as principals are immutable.
 	anonymous := auth.NewPrincipal(firstClient(f.opts.Auth), auth.ViaOAuth2, auth.ScopeRead, auth.ScopeWrite)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), formatKey, f.responseFormat(r))
 		r = r.WithContext(ctx)
+		var rf requestFault
+		if !f.opts.NoRequestFaults {
+			var err error
+			if rf, err = parseRequestFault(r.Header.Values(FaultHeader)); err != nil {
+				f.fail(w, r, &apiError{status: http.StatusBadRequest, resource: "base",
+					messages: []string{problem.BadRequestFault(err.Error())}})
+				return
+			}
+		}
 		delay, status := f.faults.before()
-		sleep(ctx, delay)
+		sleep(ctx, delay+rf.delay)
+		switch {
+		case ctx.Err() != nil:
+			return // the client is gone
+		case rf.drop:
+			dropConnection(w)
+			return
+		case rf.status != 0:
+			f.fail(w, r, &apiError{status: rf.status, resource: "base", messages: []string{problem.RequestFault}})
+			return
+		}
 		if status != 0 {
 			f.fail(w, r, &apiError{status: status, resource: "base", messages: []string{problem.InjectedFault}})
 			return

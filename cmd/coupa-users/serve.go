@@ -37,7 +37,7 @@ type serveFlags struct {
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
-	responseFilters, allowedHosts                        string
+	responseFilters, allowedHosts, requestFaults         string
 	users, journalSize                                   int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -112,6 +112,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.DurationVar(&fl.timeouts.read, "read-timeout", defaultTimeouts.read, "longest time to read a whole request, body included")
 	fs.DurationVar(&fl.timeouts.write, "write-timeout", defaultTimeouts.write, "longest time from the end of a request's headers to the end of its answer")
 	fs.DurationVar(&fl.timeouts.idle, "idle-timeout", defaultTimeouts.idle, "longest time a kept-alive connection waits for its next request")
+	fs.StringVar(&fl.requestFaults, "request-faults", "on", "on: an API request may ask for its own fault with X-Coupa-Fake-Fault (status=503; delay=250ms; drop); off ignores the header")
 	fs.IntVar(&fl.journalSize, "journal-size", fake.DefaultJournalSize, "how many of the last requests GET /_admin/requests keeps; 0 turns the journal off")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	return fs
@@ -166,6 +167,13 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	case "on", "off":
 	default:
 		return opts, fmt.Errorf("--auth must be on or off, not %q", fl.authMode)
+	}
+	switch fl.requestFaults {
+	case "on":
+	case "off":
+		opts.NoRequestFaults = true
+	default:
+		return opts, fmt.Errorf("--request-faults must be on or off, not %q", fl.requestFaults)
 	}
 	switch fl.format {
 	case "xml", "json":

@@ -133,6 +133,8 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--log-level", "loud"},
 		{"serve", "--read-timeout", "-1s"},
 		{"serve", "--users", "many"},
+		{"serve", "--request-faults", "maybe"},
+		{"serve", "--journal-size", "-1"},
 		{"serve", "--no-such-flag"},
 		{"serve", "extra"},
 	} {
@@ -412,5 +414,24 @@ func TestServeJournalSizeFlag(t *testing.T) {
 	}
 	if _, err := serveOptions(t, "--journal-size", "-5"); err == nil || !strings.Contains(err.Error(), "--journal-size") {
 		t.Errorf("a negative --journal-size: %v", err)
+	}
+}
+
+func TestServeRequestFaultsFlag(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  int
+	}{{"on", 503}, {"off", 200}} {
+		f, err := serveOptions(t, "--request-faults", c.value, "--auth", "off")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/api/users/1", nil)
+		req.Header.Set(fake.FaultHeader, "status=503")
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("--request-faults %s: %d, want %d", c.value, rec.Code, c.want)
+		}
 	}
 }
