@@ -24,7 +24,7 @@ func (f *Fake) routes() http.Handler {
 
 	// Coupa's prose documentation names /oauth2/token; its R35–R39 Swagger names /oauth2/access_tokens as the
 	// client-credentials tokenUrl. Clients use either, so both answer, identically.
-	tokens := refuseCrossSite(f.auth.TokenHandler())
+	tokens := f.refuseCrossSite(f.auth.TokenHandler())
 	m.Handle(TokenPath, tokens)
 	m.Handle(AccessTokensPath, tokens)
 	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)
@@ -39,7 +39,7 @@ func (f *Fake) routes() http.Handler {
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
 	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
-	return f.journalRequests(f.logRequests(f.recoverPanics(m)))
+	return f.journalRequests(f.logRequests(f.recoverPanics(f.cors(m))))
 }
 
 // recoverPanics turns a panic into a 500 with Coupa's error body instead of a dropped connection, and logs it: a

@@ -38,6 +38,7 @@ type serveFlags struct {
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
 	responseFilters, allowedHosts, requestFaults         string
+	corsOrigins                                          string
 	users, journalSize                                   int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
@@ -112,6 +113,7 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.DurationVar(&fl.timeouts.read, "read-timeout", defaultTimeouts.read, "longest time to read a whole request, body included")
 	fs.DurationVar(&fl.timeouts.write, "write-timeout", defaultTimeouts.write, "longest time from the end of a request's headers to the end of its answer")
 	fs.DurationVar(&fl.timeouts.idle, "idle-timeout", defaultTimeouts.idle, "longest time a kept-alive connection waits for its next request")
+	fs.StringVar(&fl.corsOrigins, "cors-origins", envOr("COUPA_USERS_CORS_ORIGINS", ""), "web origins whose pages may call the API and the token endpoint from a browser: http://localhost:3000,... or * (never the admin surface; env COUPA_USERS_CORS_ORIGINS)")
 	fs.StringVar(&fl.requestFaults, "request-faults", "on", "on: an API request may ask for its own fault with X-Coupa-Fake-Fault (status=503; delay=250ms; drop); off ignores the header")
 	fs.IntVar(&fl.journalSize, "journal-size", fake.DefaultJournalSize, "how many of the last requests GET /_admin/requests keeps; 0 turns the journal off")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
@@ -167,6 +169,14 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	case "on", "off":
 	default:
 		return opts, fmt.Errorf("--auth must be on or off, not %q", fl.authMode)
+	}
+	for _, o := range strings.Split(fl.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			opts.CORSOrigins = append(opts.CORSOrigins, o)
+		}
+	}
+	if err := fake.CheckCORSOrigins(opts.CORSOrigins); err != nil {
+		return opts, fmt.Errorf("--cors-origins: %w", err)
 	}
 	switch fl.requestFaults {
 	case "on":
@@ -435,6 +445,9 @@ func printBanner(w io.Writer, base string, f *fake.Fake, noAuth bool, took time.
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
 	if c := f.Faults(); c.RateLimit {
 		fmt.Fprintf(&b, "  Rate limit: %g requests per second per client, bursts of %d (429 beyond)\n", c.Rate, c.Burst)
+	}
+	if o := f.CORSOrigins(); len(o) > 0 {
+		fmt.Fprintf(&b, "  CORS:       %s (the API and the token endpoint)\n", strings.Join(o, ", "))
 	}
 	if rf := f.ResponseFilters(); len(rf) > 0 {
 		fmt.Fprintf(&b, "  Filters:    %s (filter=<name>)\n", strings.Join(slices.Sorted(maps.Keys(rf)), ", "))

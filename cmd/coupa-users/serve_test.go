@@ -134,6 +134,7 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--read-timeout", "-1s"},
 		{"serve", "--users", "many"},
 		{"serve", "--request-faults", "maybe"},
+		{"serve", "--cors-origins", "localhost:3000", "--addr", "127.0.0.1:0"},
 		{"serve", "--journal-size", "-1"},
 		{"serve", "--no-such-flag"},
 		{"serve", "extra"},
@@ -433,5 +434,25 @@ func TestServeRequestFaultsFlag(t *testing.T) {
 		if rec.Code != c.want {
 			t.Errorf("--request-faults %s: %d, want %d", c.value, rec.Code, c.want)
 		}
+	}
+}
+
+func TestServeCORSOriginsFlag(t *testing.T) {
+	f, err := serveOptions(t, "--cors-origins", "http://localhost:3000, https://app.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodOptions, "/api/users", nil)
+	req.Header.Set("Origin", "https://app.example")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	rec := httptest.NewRecorder()
+	f.ServeHTTP(rec, req)
+	if rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Origin") != "https://app.example" {
+		t.Errorf("a preflight of a listed origin: %d %v", rec.Code, rec.Header())
+	}
+	var out bytes.Buffer
+	printBanner(&out, "http://127.0.0.1:1", f, false, 0)
+	if !strings.Contains(out.String(), "CORS:       http://localhost:3000, https://app.example") {
+		t.Errorf("the banner:\n%s", out.String())
 	}
 }
