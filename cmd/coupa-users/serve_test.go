@@ -289,7 +289,7 @@ func TestServeResponseFiltersFlag(t *testing.T) {
 		t.Errorf("filters: %v", rf)
 	}
 	var banner bytes.Buffer
-	printBanner(&banner, "http://127.0.0.1:1", f, false, 0)
+	printBanner(&banner, "http://127.0.0.1:1", "", f, false, 0)
 	if !strings.Contains(banner.String(), "Filters:    ids-and-logins, with-roles (filter=<name>)") {
 		t.Errorf("banner: %s", banner.String())
 	}
@@ -329,7 +329,7 @@ func TestBannerCredentials(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		printBanner(&b, "http://127.0.0.1:1", f, slices.Contains(args, "off"), 0)
+		printBanner(&b, "http://127.0.0.1:1", "", f, slices.Contains(args, "off"), 0)
 		return b.String()
 	}
 	// The default secrets are public: shown, with a first token request that works as printed.
@@ -386,7 +386,7 @@ func TestBaseURLOpensInABrowser(t *testing.T) {
 		{&net.TCPAddr{IP: net.IPv6loopback, Port: 9000}, "http://[::1]:9000"},
 		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 80}, "http://192.0.2.7:80"},
 	} {
-		if got := baseURL(c.addr); got != c.want {
+		if got := baseURL("http", c.addr); got != c.want {
 			t.Errorf("baseURL(%s) = %s, want %s", c.addr, got, c.want)
 		}
 	}
@@ -451,7 +451,7 @@ func TestServeCORSOriginsFlag(t *testing.T) {
 		t.Errorf("a preflight of a listed origin: %d %v", rec.Code, rec.Header())
 	}
 	var out bytes.Buffer
-	printBanner(&out, "http://127.0.0.1:1", f, false, 0)
+	printBanner(&out, "http://127.0.0.1:1", "", f, false, 0)
 	if !strings.Contains(out.String(), "CORS:       http://localhost:3000, https://app.example") {
 		t.Errorf("the banner:\n%s", out.String())
 	}
