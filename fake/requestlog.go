@@ -103,10 +103,12 @@ func (q RequestFilter) match(e *RecordedRequest) bool {
 	return q.Path == e.Path
 }
 
-// requestLog is the ring of journaled requests.
+// requestLog is the ring of journaled requests. It grows to its size as requests come, so that a large size costs
+// only what is journaled.
 type requestLog struct {
 	mu      sync.Mutex
-	entries []RecordedRequest // a ring: the oldest at next once it is full
+	size    int
+	entries []RecordedRequest // a ring once it holds size entries: the oldest at next
 	next    int
 	full    bool
 	seq     uint64
@@ -116,7 +118,7 @@ func newRequestLog(size int) *requestLog {
 	if size <= 0 {
 		return nil
 	}
-	return &requestLog{entries: make([]RecordedRequest, size)}
+	return &requestLog{size: size}
 }
 
 func (l *requestLog) add(e RecordedRequest) {
@@ -124,11 +126,13 @@ func (l *requestLog) add(e RecordedRequest) {
 	defer l.mu.Unlock()
 	l.seq++
 	e.Seq = l.seq
-	l.entries[l.next] = e
-	l.next++
-	if l.next == len(l.entries) {
-		l.next, l.full = 0, true
+	if !l.full {
+		l.entries = append(l.entries, e)
+		l.full = len(l.entries) == l.size
+		return
 	}
+	l.entries[l.next] = e
+	l.next = (l.next + 1) % l.size
 }
 
 // list returns the matching entries, copied so that callers cannot change the journal.
@@ -137,10 +141,8 @@ func (l *requestLog) list(q RequestFilter) []RecordedRequest {
 		return nil
 	}
 	l.mu.Lock()
-	var ordered []RecordedRequest
-	if l.full {
-		ordered = append(ordered, l.entries[l.next:]...)
-	}
+	ordered := make([]RecordedRequest, 0, len(l.entries))
+	ordered = append(ordered, l.entries[l.next:]...) // next is 0 until the ring is full
 	ordered = append(ordered, l.entries[:l.next]...)
 	l.mu.Unlock()
 	out := make([]RecordedRequest, 0, len(ordered))
@@ -166,8 +168,7 @@ func (l *requestLog) clear() {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	clear(l.entries)
-	l.next, l.full = 0, false
+	l.entries, l.next, l.full = nil, 0, false
 }
 
 // Requests returns the journaled requests that match the filter (none: all of them, oldest first). It returns nil
@@ -386,11 +387,13 @@ func (a *answerRecorder) keep(p []byte) {
 // Unwrap lets http.ResponseController reach the connection's writer (Flush, deadlines).
 func (a *answerRecorder) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
-// Hijack takes the connection over (a dropped-connection fault) and remembers it, for the journal.
+// Hijack takes the connection over (a dropped-connection fault) and journals the request before handing it over:
+// the client learns of the drop as soon as the caller closes it.
 func (a *answerRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c, rw, err := http.NewResponseController(a.ResponseWriter).Hijack()
 	if err == nil {
 		a.hijacked = true
+		a.finish()
 	}
 	return c, rw, err
 }
