@@ -1,13 +1,15 @@
 module github.com/coupa-kit/coupa-users
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/brianvoe/gofakeit/v7 v7.18.2
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/google/uuid v1.6.0
 	github.com/gorilla/mux v1.8.1
+	github.com/graphql-go/graphql v0.8.1
 	go.yaml.in/yaml/v4 v4.0.0
+	golang.org/x/oauth2 v0.38.0
 )
 
 require (

@@ -16,7 +16,7 @@ const largeBody = 2 << 20
 func robustnessChecks() []*check {
 	return []*check{
 		{name: "robustness/malformed-body", write: true, doc: "a malformed JSON or XML body answers 4xx with an error body, never 5xx or a dropped connection", run: checkMalformedBody},
-		{name: "robustness/wrong-types", write: true, doc: "values of the wrong type answer 4xx with an error body, never 5xx", run: checkWrongTypes},
+		{name: "robustness/wrong-types", write: true, doc: "values of the wrong type answer 4xx with an error body, or scalars are cast as Rails casts them; never 5xx", run: checkWrongTypes},
 		{name: "robustness/absurd-paging", doc: "absurd limit and offset values answer 4xx with an error body or a sane page, never 5xx", run: checkAbsurdPaging},
 		{name: "robustness/unknown-operator", doc: "an unknown filter operator answers 4xx with an error body, never 5xx", run: checkUnknownOperator},
 		{name: "robustness/unknown-response-filter", doc: "filter=<a name no tenant defines>, or a blank filter=, answers 4xx with an error body or ignores the name, never 5xx", run: checkUnknownFilter},
@@ -81,8 +81,40 @@ func checkWrongTypes(t *checkRun) {
 		sent[kind] = true
 		ex := t.try(request{method: http.MethodPut, path: "/api/users/" + strconv.FormatInt(id, 10),
 			body: map[string]any{e.Name: "ct-not-a-" + kind}, bodySchema: "UserUpdate"})
-		clientError(t, ex, fmt.Sprintf("a string for %s (%s)", e.Name, kind))
+		what := fmt.Sprintf("a string for %s (%s)", e.Name, kind)
+		if e.Kind != spec.KindObject && ex.err == nil && ex.status >= 200 && ex.status <= 299 {
+			stayedTyped(t, ex, e, what)
+			continue
+		}
+		clientError(t, ex, what)
 	}
+}
+
+// stayedTyped holds an update that took a string for a scalar to what Rails does, which Coupa may do rather than
+// refuse it: cast it (any string but "false", "0" and the like is true; "abc" is the integer 0) and store a value
+// of the element's type. A server that stores the string itself answers with a value of the wrong type.
+func stayedTyped(t *checkRun, ex *exchange, e *spec.Element, what string) {
+	rule := what + " is refused with 4xx, or cast to the element's type as Rails casts it; never 5xx"
+	u, ok := ex.value.(map[string]any)
+	if !ok {
+		t.fail(ex, rule, refUpdate, "status %d without the user", ex.status)
+		return
+	}
+	v, present := u[e.Name]
+	var typed bool
+	switch x := v.(type) {
+	case bool:
+		typed = e.Kind == spec.KindBoolean
+	case float64:
+		typed = e.Kind == spec.KindInteger && x == float64(int64(x))
+	case nil:
+		typed = present && e.Nullable
+	}
+	if !typed {
+		t.failBody(ex, compact(v, 120), rule, inputRef(e, ""), "status %d, and %s is now %s", ex.status, e.Name, compact(v, 80))
+		return
+	}
+	t.note("%s: cast and stored as %v (status %d), as Rails casts", what, v, ex.status)
 }
 
 func checkAbsurdPaging(t *checkRun) {

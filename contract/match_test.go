@@ -196,3 +196,28 @@ func TestCondJudgeFolds(t *testing.T) {
 		}
 	}
 }
+
+// An outlier made for an order operator matches its condition, and ordinary names (any case) do not; a name
+// that sorts beyond it in code point order (Émile) may match too, which the check's count of the sample allows.
+func TestOutlierDiscriminates(t *testing.T) {
+	el := theSpec().Element("firstname")
+	ordinary := []string{"Zelda", "zoe", "Aaron", "Abby", "Zz Top", "Mary-Jane", "o'Neil", "Bob2"}
+	for _, op := range []spec.Operator{spec.Gt, spec.GtOrEq, spec.Lt, spec.LtOrEq} {
+		v, bound, ok := outlier(el, op, "ct-1390164f-j-dst-firstname")
+		if !ok {
+			t.Fatalf("%s: no outlier", op)
+		}
+		c := mustCond(t, "firstname", op, bound)
+		if got := c.judge(map[string]any{"firstname": v}); got != yes {
+			t.Errorf("%s %q: the outlier %q does not match", op, bound, v)
+		}
+		for _, o := range ordinary {
+			if c.judge(map[string]any{"firstname": o}) == yes {
+				t.Errorf("%s %q: ordinary %q matches too", op, bound, o)
+			}
+		}
+	}
+	if _, _, ok := outlier(theSpec().Element("email"), spec.Gt, "x"); ok {
+		t.Error("an outlier for an element with a pattern (email) would be refused")
+	}
+}

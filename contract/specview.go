@@ -42,11 +42,11 @@ func inputRef(e *spec.Element, field string) string {
 	return ref
 }
 
-// enumValues returns an element's allowed values, typed as a request sends them.
+// enumValues returns an element's allowed values, typed as decoded JSON types them (a number is a float64).
 func enumValues(e *spec.Element) []any {
 	var out []any
 	for _, v := range e.Enum {
-		if n, err := strconv.Atoi(v); err == nil && e.Kind == spec.KindInteger {
+		if n, err := strconv.ParseFloat(v, 64); err == nil && e.Kind == spec.KindInteger {
 			out = append(out, n)
 		} else {
 			out = append(out, v)

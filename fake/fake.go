@@ -1,7 +1,8 @@
 // Package fake is an in-memory, stateful fake of Coupa's Users API (/api/users): create, index, show and update in
-// JSON and Rails-style XML, Coupa's query operators and paging, its error bodies, OAuth2 client credentials and the
-// legacy API key, named response filters, generated sample data, and an admin surface to reset, seed, inject faults,
-// move the clock and define response filters.
+// JSON and Rails-style XML, Coupa's query operators and paging, its GraphQL endpoint (POST /api/graphql, the users
+// read through the same query engine), its error bodies, OAuth2 client credentials and the legacy API key, named
+// response filters, generated sample data, and an admin surface to reset, seed, inject faults, move the clock and
+// define response filters.
 //
 // Use it as a server (`coupa-users serve`) or in-process from Go tests with NewServer, in the manner of
 // net/http/httptest. It reads everything it knows of the API from package spec, so a change of the element table
@@ -20,6 +21,7 @@ import (
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
 	"github.com/coupa-kit/coupa-users/internal/catalog"
+	"github.com/coupa-kit/coupa-users/internal/graphql"
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/internal/users"
 	"github.com/coupa-kit/coupa-users/spec"
@@ -117,6 +119,7 @@ type Fake struct {
 	clock       *Clock
 	users       *users.Service
 	render      *renderer
+	graphql     *graphql.Executor
 	handler     http.Handler
 	log         *slog.Logger
 	def         format
@@ -199,6 +202,9 @@ func New(opts Options) (*Fake, error) {
 		authCfg.InvalidClientStatus = opts.Auth.InvalidClientStatus
 	}
 	authCfg.Clock = f.clock.Now
+	if authCfg.ResourceOwner == nil {
+		authCfg.ResourceOwner = f.resourceOwner
+	}
 	if f.auth, err = auth.New(authCfg); err != nil {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
@@ -220,6 +226,9 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.render = newRenderer(layout, cat, f.store, f.opts.Location)
+	if f.graphql, err = graphql.New(s, graphqlSource{f}); err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
+	}
 	if f.faults, err = newFaults(opts.Faults); err != nil {
 		return nil, fmt.Errorf("fake: faults: %w", err)
 	}

@@ -27,6 +27,11 @@ func (f *Fake) routes() http.Handler {
 	tokens := f.refuseCrossSite(f.auth.TokenHandler())
 	m.Handle(TokenPath, tokens)
 	m.Handle(AccessTokensPath, tokens)
+	// The authorization-code flow and OpenID Connect's documents. The authorization endpoint is where a browser
+	// is sent, so it is not closed to cross-site requests; it only ever redirects to a client's registered URIs.
+	m.Handle(auth.AuthorizePath, f.auth.AuthorizeHandler()).Methods(http.MethodGet, http.MethodPost)
+	m.Handle(auth.DiscoveryPath, f.auth.DiscoveryHandler()).Methods(http.MethodGet, http.MethodHead)
+	m.Handle(auth.JWKSPath, f.auth.JWKSHandler()).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/openapi.yaml", f.serveSpecYAML).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/openapi.json", f.serveSpecJSON).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/healthz", f.health).Methods(http.MethodGet, http.MethodHead)
@@ -39,6 +44,15 @@ func (f *Fake) routes() http.Handler {
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
 	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
+	// Sub-resources of a user (Coupa's R39 Swagger): the business groups the user is in.
+	m.Handle("/api/users/{id:[^/.]+}/business_groups"+ext, f.api(auth.ScopeRead, f.businessGroups)).Methods(http.MethodGet, http.MethodHead)
+	for action, remove := range map[string]bool{"add": false, "remove": true} {
+		m.Handle("/api/users/{id:[^/.]+}/business_groups/"+action+ext, f.api(auth.ScopeWrite, f.changeBusinessGroups(remove))).Methods(http.MethodPut)
+		m.Handle("/api/users/{id:[^/.]+}/business_groups/{group:[^/.]+}/"+action+ext, f.api(auth.ScopeWrite, f.changeBusinessGroups(remove))).Methods(http.MethodPut)
+	}
+	// GraphQL is read-only at Coupa ("only ... read scopes are supported"). Refusals before it runs (credentials,
+	// scope, rate limit, faults) are the REST API's, in JSON: a GraphQL client reads JSON whatever its Accept.
+	m.Handle(GraphQLPath, inJSON(f.api(auth.ScopeRead, f.serveGraphQL))).Methods(http.MethodPost)
 	return f.journalRequests(f.logRequests(f.recoverPanics(f.cors(m))))
 }
 
@@ -138,6 +152,13 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 			return
 		}
 		h(w, r.WithContext(context.WithValue(ctx, principalKey, p)))
+	})
+}
+
+// inJSON makes JSON the negotiated format of a request, whatever its Accept and the default format.
+func inJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formatKey, formatJSON)))
 	})
 }
 

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -130,16 +131,26 @@ func (s *Spec) buildViews() error {
 	}
 	s.Filters = filters
 	s.byName = map[string]*Element{}
+	// Columns a query filters on that no answer shows (type): elements neither sent nor returned.
+	filterOnly := map[string]*openapi3.SchemaRef{}
+	if raw, ok := user.Extensions["x-coupa-filter-only"].(map[string]any); ok {
+		for name, v := range raw {
+			data, _ := json.Marshal(v)
+			var sch openapi3.Schema
+			if err := sch.UnmarshalJSON(data); err != nil {
+				return fmt.Errorf("x-coupa-filter-only %s: %w", name, err)
+			}
+			filterOnly[name] = &openapi3.SchemaRef{Value: &sch}
+		}
+	}
 	names := append(slices.Collect(maps.Keys(user.Properties)), slices.Collect(maps.Keys(update.Properties))...)
+	names = append(names, slices.Collect(maps.Keys(filterOnly))...)
 	// Coupa's model order (x-coupa-order): the order of keys in responses and of validation messages. Names it
 	// does not list follow, alphabetically.
 	slices.SortFunc(names, byOrder(user.Extensions["x-coupa-order"]))
 	for _, name := range slices.Compact(names) {
 		out, in := user.Properties[name], update.Properties[name]
-		sch := out
-		if sch == nil {
-			sch = in
-		}
+		sch := cmp.Or(out, in, filterOnly[name])
 		e := &Element{
 			Name:      name,
 			In:        in != nil,

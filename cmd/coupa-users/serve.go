@@ -466,6 +466,7 @@ func printBanner(w io.Writer, base, certPath string, f *fake.Fake, noAuth bool, 
 	fmt.Fprintf(&b, "Coupa Users API fake (unofficial) %s, %d users, ready in %s\n\n", versionString(), users, took.Round(time.Millisecond))
 	fmt.Fprintf(&b, "  Base URL:   %s\n", base)
 	fmt.Fprintf(&b, "  Users API:  %s/api/users\n", base)
+	fmt.Fprintf(&b, "  GraphQL:    %s%s (POST; users and user)\n", base, fake.GraphQLPath)
 	fmt.Fprintf(&b, "  OpenAPI:    %s/openapi.yaml (and /openapi.json)\n", base)
 	fmt.Fprintf(&b, "  Token URL:  %s%s (or %s)\n", base, fake.TokenPath, fake.AccessTokensPath)
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)

@@ -68,6 +68,11 @@ type Client struct {
 	ID     string   `json:"id"`
 	Secret string   `json:"secret"`
 	Scopes []string `json:"scopes,omitempty"`
+	// RedirectURIs are where the authorization-code flow may send the user back (Coupa's "Redirect URIs" setting
+	// of a client). Empty means loopback addresses only (http://127.0.0.1, http://[::1] and http://localhost, any
+	// port and path), which is what a local app or a test needs; a listed loopback URI matches on any port, as
+	// RFC 8252 §7.3 asks of native apps; any other must match exactly.
+	RedirectURIs []string `json:"redirect_uris,omitempty"`
 }
 
 // APIKey is a legacy X-COUPA-API-KEY credential. Coupa keys are not scoped,
@@ -121,6 +126,18 @@ type Config struct {
 	// dropped when it would exceed the bound). 0 means
 	// DefaultMaxCachedTokens; a negative value disables caching.
 	MaxCachedTokens int
+	// ResourceOwner names the user an authorization-code grant acts for: the user whose login the request's
+	// login_hint gives, or the default user when the hint is empty; false when there is no such user. Nil means
+	// the client itself stands for the user (its id is the subject of ID tokens).
+	ResourceOwner func(loginHint string) (Owner, bool)
+}
+
+// Owner is the user an authorization-code grant acts for, as ID tokens name them.
+type Owner struct {
+	Subject string // the "sub" claim: the user's id
+	Login   string
+	Email   string
+	Name    string
 }
 
 // DefaultConfig returns the credentials a fake accepts out of the box: a
@@ -415,7 +432,12 @@ func (c Config) normalize() (normalized, []string, error) {
 		if err != nil {
 			return n, nil, fmt.Errorf("auth: %s: %v", name, err)
 		}
-		n.Clients[i] = Client{ID: cl.ID, Secret: cl.Secret, Scopes: scopes}
+		for _, u := range cl.RedirectURIs {
+			if err := checkRedirectURI(u); err != nil {
+				return n, nil, fmt.Errorf("auth: %s: redirect URI %q: %v", name, u, err)
+			}
+		}
+		n.Clients[i] = Client{ID: cl.ID, Secret: cl.Secret, Scopes: scopes, RedirectURIs: slices.Clone(cl.RedirectURIs)}
 	}
 	n.APIKeys = make([]APIKey, len(c.APIKeys))
 	keys := make(map[string]int, len(c.APIKeys))

@@ -47,8 +47,11 @@ func (s *Service) invalidClient(format string, args ...any) *oauthError {
 // MaxTokenRequestBytes, with grant_type=client_credentials, an optional
 // space-separated scope (absent or blank: every scope the client holds), and
 // client credentials either as client_id/client_secret form fields or as HTTP
-// Basic with form-urlencoded id and secret (RFC 6749 §2.3.1). Query
-// parameters are ignored: credentials do not belong in URLs.
+// Basic with form-urlencoded id and secret (RFC 6749 §2.3.1). A parameter
+// the body lacks is read from the query, as Rails reads both and as Coupa's
+// own examples send them. grant_type=authorization_code redeems a code of
+// [Service.AuthorizeHandler] (with its PKCE verifier); refresh_token trades
+// a refresh token for new tokens.
 //
 // Checks run in this order, and the first failure answers: method (405,
 // Allow: POST), body (400 invalid_request, or 413 when too large), grant_type
@@ -122,25 +125,41 @@ func (s *Service) tokenRequest(w http.ResponseWriter, r *http.Request) (Token, *
 	if err != nil {
 		return Token{}, badRequest("the body is not valid application/x-www-form-urlencoded")
 	}
+	// Coupa's own example of the authorization-code grant sends its parameters in the URL (OpenID Connect
+	// Clients), and Rails reads query and body alike: a parameter the body lacks is taken from the query.
+	for k, v := range r.URL.Query() {
+		if _, inBody := form[k]; !inBody {
+			form[k] = v
+		}
+	}
 	// RFC 6749 §3.2: parameters must not be repeated.
-	for _, k := range [...]string{"grant_type", "scope", "client_id", "client_secret"} {
+	for _, k := range [...]string{"grant_type", "scope", "client_id", "client_secret", "code", "redirect_uri",
+		"code_verifier", "refresh_token"} {
 		if len(form[k]) > 1 {
 			return Token{}, badRequest("parameter %s is repeated", k)
 		}
 	}
 
-	switch g := form.Get("grant_type"); g {
+	g := form.Get("grant_type")
+	switch g {
 	case "":
 		return Token{}, badRequest("grant_type is missing")
-	case "client_credentials":
+	case "client_credentials", "authorization_code", "refresh_token":
 	default:
 		return Token{}, &oauthError{Status: http.StatusBadRequest, Code: "unsupported_grant_type",
-			Description: fmt.Sprintf("grant_type '%s' is not supported; use client_credentials", sanitize(g, 40))}
+			Description: fmt.Sprintf("grant_type '%s' is not supported; use client_credentials, "+
+				"authorization_code or refresh_token", sanitize(g, 40))}
 	}
 
 	c, oe := s.authenticateClient(r, form)
 	if oe != nil {
 		return Token{}, oe
+	}
+	switch g {
+	case "authorization_code":
+		return s.redeemCode(c, form, Issuer(r))
+	case "refresh_token":
+		return s.refresh(c, form, Issuer(r))
 	}
 
 	var requested []string

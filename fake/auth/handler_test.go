@@ -188,7 +188,9 @@ func TestTokenErrors(t *testing.T) {
 		{"grant_type missing", func() url.Values { f := good(); f.Del("grant_type"); return f }(), nil, 400, "invalid_request", false},
 		{"grant_type empty", func() url.Values { f := good(); f.Set("grant_type", ""); return f }(), nil, 400, "invalid_request", false},
 		{"grant_type password", func() url.Values { f := good(); f.Set("grant_type", "password"); return f }(), nil, 400, "unsupported_grant_type", false},
-		{"grant_type authorization_code", func() url.Values { f := good(); f.Set("grant_type", "authorization_code"); return f }(), nil, 400, "unsupported_grant_type", false},
+		{"grant_type password", func() url.Values { f := good(); f.Set("grant_type", "password"); return f }(), nil, 400, "unsupported_grant_type", false},
+		{"authorization_code without a code", func() url.Values { f := good(); f.Set("grant_type", "authorization_code"); return f }(), nil, 400, "invalid_request", false},
+		{"refresh_token without a token", func() url.Values { f := good(); f.Set("grant_type", "refresh_token"); return f }(), nil, 400, "invalid_request", false},
 		{"grant_type repeated", func() url.Values { f := good(); f.Add("grant_type", "client_credentials"); return f }(), nil, 400, "invalid_request", false},
 		{"scope repeated", func() url.Values {
 			f := good()
@@ -267,10 +269,20 @@ func TestTokenBody(t *testing.T) {
 	t.Run("bad escape", func(t *testing.T) {
 		expectOAuthError(t, do(send(good+"&x=%zz", "application/x-www-form-urlencoded")), 400, "invalid_request")
 	})
-	t.Run("query parameters ignored", func(t *testing.T) {
+	// Coupa's own examples put the parameters in the URL, and Rails reads query and body alike.
+	t.Run("query parameters read", func(t *testing.T) {
 		r := send("", "application/x-www-form-urlencoded")
 		r.URL.RawQuery = good
-		expectOAuthError(t, do(r), 400, "invalid_request")
+		if w := do(r); w.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	})
+	t.Run("the body wins over the query", func(t *testing.T) {
+		r := send(good, "application/x-www-form-urlencoded")
+		r.URL.RawQuery = "grant_type=password"
+		if w := do(r); w.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
 	})
 }
 

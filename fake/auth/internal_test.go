@@ -213,3 +213,59 @@ func FuzzParseIssued(f *testing.F) {
 		}
 	})
 }
+
+// Redirect URIs: a client without any takes loopback ones; a registered loopback URI matches on any port; any
+// other registered URI only exactly; a URI with a fragment or without a scheme never.
+func TestRedirectTo(t *testing.T) {
+	open := &client{id: "open"}
+	reg := &client{id: "reg", redirectURIs: []string{"https://app.example/cb", "http://127.0.0.1/oauth"}}
+	for _, c := range []struct {
+		cl   *client
+		sent string
+		ok   bool
+	}{
+		{open, "http://127.0.0.1:5000/x", true},
+		{open, "http://[::1]:1/x", true},
+		{open, "http://localhost/cb?a=1", true},
+		{open, "https://app.example/cb", false},
+		{open, "http://127.0.0.1.evil.example/x", false},
+		{open, "", false},
+		{reg, "https://app.example/cb", true},
+		{reg, "https://app.example/cb/", false},
+		{reg, "https://app.example/cb?x=1", false},
+		{reg, "http://127.0.0.1:49152/oauth", true},
+		{reg, "http://127.0.0.1:49152/other", false},
+		{reg, "http://localhost:5000/x", false},
+		{reg, "https://app.example/cb#frag", false},
+		{reg, "/cb", false},
+	} {
+		_, err := c.cl.redirectTo(c.sent)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: %q: err %v, want ok %v", c.cl.id, c.sent, err, c.ok)
+		}
+	}
+	one := &client{id: "one", redirectURIs: []string{"https://app.example/cb"}}
+	if u, err := one.redirectTo(""); err != nil || u.String() != "https://app.example/cb" {
+		t.Errorf("a client's one URI when none is sent: %v, %v", u, err)
+	}
+}
+
+func TestPKCE(t *testing.T) {
+	v := "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" // RFC 7636 appendix B
+	s256 := &grant{challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", method: "S256"}
+	plain := &grant{challenge: v, method: "plain"}
+	none := &grant{}
+	for _, c := range []struct {
+		g        *grant
+		verifier string
+		ok       bool
+	}{
+		{s256, v, true}, {s256, v[:len(v)-1] + "l", false}, {s256, "", false},
+		{plain, v, true}, {plain, strings.ToUpper(v), false},
+		{none, "", true}, {none, v, false},
+	} {
+		if got := pkceMatches(c.g, c.verifier); got != c.ok {
+			t.Errorf("%+v with %q: %v, want %v", c.g, c.verifier, got, c.ok)
+		}
+	}
+}

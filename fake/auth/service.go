@@ -43,13 +43,20 @@ type Service struct {
 	cache *tokenCache // nil when caching is disabled
 	// locks throttles the guessing of clients' secrets.
 	locks *lockout
+
+	// The authorization-code flow: codes and refresh tokens outstanding, the user a grant acts for, the key of
+	// ID tokens.
+	codes, refreshes *grants
+	resourceOwner    func(loginHint string) (Owner, bool)
+	idKey            idKey
 }
 
 type client struct {
-	id     string
-	secret [sha256.Size]byte // SHA-256 of the secret: fixed-length constant-time compare
-	scopes *scopeSet         // what it holds; shared by its full-grant principals
-	all    string            // its scopes joined by spaces, as in the scope claim
+	id           string
+	secret       [sha256.Size]byte // SHA-256 of the secret: fixed-length constant-time compare
+	scopes       *scopeSet         // what it holds; shared by its full-grant principals
+	all          string            // its scopes joined by spaces, as in the scope claim
+	redirectURIs []string
 }
 
 // New validates cfg and builds a Service. Zero fields take the defaults
@@ -76,13 +83,16 @@ func New(cfg Config) (*Service, error) {
 		jwtHeader:           base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)),
 		tokenChars:          newTokenChars(),
 		locks:               newLockout(),
+		codes:               newGrants(),
+		refreshes:           newGrants(),
+		resourceOwner:       n.ResourceOwner,
 	}
 	s.macs.New = func() any { return hmac.New(sha256.New, s.signingKey) }
 	_, _ = rand.Read(s.dummySecret[:])
 	s.noScopes = newScopeSet(s.known)
 	for _, c := range n.Clients {
 		s.clients[c.ID] = &client{id: c.ID, secret: sha256.Sum256([]byte(c.Secret)),
-			scopes: s.scopeSet(c.Scopes), all: strings.Join(c.Scopes, " ")}
+			scopes: s.scopeSet(c.Scopes), all: strings.Join(c.Scopes, " "), redirectURIs: c.RedirectURIs}
 	}
 	for _, k := range n.APIKeys {
 		sum := sha256.Sum256([]byte(k.Key))
@@ -118,8 +128,8 @@ func (s *Service) Warnings() []string {
 }
 
 // Reset forgets every verified token, so the next request with each token
-// pays the full verification again, and every failed client secret, so that
-// no client stays locked out. The admin surface calls it when it resets the
+// pays the full verification again, every failed client secret, so that
+// no client stays locked out, and every outstanding code and refresh token. The admin surface calls it when it resets the
 // fake; tokens themselves stay valid, since they are self-contained and
 // verified by signature.
 func (s *Service) Reset() {
@@ -127,6 +137,8 @@ func (s *Service) Reset() {
 		s.cache.reset()
 	}
 	s.locks.reset()
+	s.codes.reset()
+	s.refreshes.reset()
 }
 
 // checkClient authenticates a client in time independent of whether the id

@@ -20,6 +20,10 @@ type Token struct {
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
 	Scope       string `json:"scope"`
+	// RefreshToken and IDToken answer the authorization-code and refresh grants only: client credentials get
+	// neither (RFC 6749 §4.4.3).
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
 }
 
 // Issue mints a token for a configured client without checking its secret,
@@ -43,20 +47,11 @@ func (s *Service) Issue(clientID string, scopes ...string) (Token, error) {
 func (s *Service) issue(c *client, requested []string) (Token, *oauthError) {
 	scope := c.all
 	if len(requested) > 0 {
-		want := newScopeSet(s.known)
-		for _, sc := range requested {
-			i, ok := s.known.index[sc]
-			if !ok {
-				return Token{}, &oauthError{Status: 400, Code: "invalid_scope",
-					Description: fmt.Sprintf("unknown scope '%s'", sc)}
-			}
-			if !c.scopes.hasIndex(i) {
-				return Token{}, &oauthError{Status: 400, Code: "invalid_scope",
-					Description: fmt.Sprintf("client '%s' is not granted scope '%s'", c.id, sc)}
-			}
-			want.add(i)
+		granted, oe := s.grantable(c, requested)
+		if oe != nil {
+			return Token{}, oe
 		}
-		scope = strings.Join(want.list(), " ")
+		scope = strings.Join(granted, " ")
 	}
 	now := s.clock()
 	iat := now.Unix()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -551,5 +552,68 @@ func TestProgressMatchesSummary(t *testing.T) {
 	}
 	if want := fmt.Sprintf("%d runs, one per format: %d passed", runs.Total, runs.Passed); !strings.Contains(text.String(), want) {
 		t.Errorf("the text summary lacks %q", want)
+	}
+}
+
+// In write mode against the fake, a check skips only for what no write can make: an output-only element that
+// every user holds alike, a response filter the tenant defines, generated cases not asked for. A check that skips
+// for anything else has lost its way of making the data it needs.
+func TestWriteModeSkipsOnlyWhatWritesCannotMake(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	cfg := config(f)
+	cfg.Only = []string{"reading"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+	sp := spec.MustLoad()
+	allowed := map[string]bool{"reading/response-filter/named": true}
+	skipped := 0
+	for _, c := range rep.Checks {
+		if c.Verdict != contract.Skip {
+			continue
+		}
+		skipped++
+		name := strings.TrimPrefix(strings.TrimPrefix(c.Name, "reading/attributes/"), "reading/associations/")
+		if e := sp.Element(name); allowed[c.Name] || e != nil && !e.In {
+			continue
+		}
+		t.Errorf("%s skipped in write mode: %s", c.Name, c.Runs[0].SkipReason)
+	}
+	if skipped == 0 {
+		t.Error("nothing skipped: the fake's users now vary on every output-only element? Then tighten this test")
+	}
+}
+
+// Rails casts a string sent for a scalar rather than refusing it ("ct-not-a-boolean" is true, "ct-not-a-integer" the
+// integer 0), and Coupa may do the same: an update that casts and stores a typed value passes robustness/wrong-types.
+func TestScalarCastsPassWrongTypes(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	casts := strings.NewReplacer(`"ct-not-a-boolean"`, `true`, `"ct-not-a-integer"`, `0`,
+		`>ct-not-a-boolean<`, `>true<`, `>ct-not-a-integer<`, `>0<`)
+	rails := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && r.Body != nil {
+			data, _ := io.ReadAll(r.Body)
+			cast := casts.Replace(string(data))
+			r.Body, r.ContentLength = io.NopCloser(strings.NewReader(cast)), int64(len(cast))
+		}
+		f.ServeHTTP(w, r)
+	})
+	cfg := config(rails)
+	cfg.Only = []string{"robustness/wrong-types"}
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireClean(t, rep)
+	c := rep.Check("robustness/wrong-types")
+	if c == nil || c.Verdict != contract.Pass {
+		t.Fatalf("robustness/wrong-types: %+v", c)
+	}
+	if notes := c.Runs[0].Detail + c.Runs[len(c.Runs)-1].Detail; !strings.Contains(notes, "cast and stored") {
+		t.Errorf("the casts were not seen as casts: %s", notes)
 	}
 }

@@ -533,7 +533,45 @@ func variants() []variant {
 			},
 			catch: []string{"robustness/unknown-response-filter"},
 		},
+		{
+			name: "wrong-type-stored", broken: "an update stores a string sent for a boolean as the string",
+			wrap: func(f *fake.Fake, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					key, ok := wrongTyped(r, "ct-not-a-boolean")
+					if !ok {
+						next.ServeHTTP(w, r)
+						return
+					}
+					show := httptest.NewRequest(http.MethodGet, r.URL.Path, nil)
+					show.Header = r.Header.Clone()
+					rec := httptest.NewRecorder()
+					next.ServeHTTP(rec, show)
+					w.Header().Set("Content-Type", "application/json")
+					w.Write(editUsers(rec.Body.Bytes(), func(u map[string]any) { u[key] = "ct-not-a-boolean" }))
+				})
+			},
+			catch: []string{"robustness/wrong-types"},
+		},
 	}
+}
+
+// wrongTyped reads a JSON update and reports the element it sends the value for, leaving the body readable.
+func wrongTyped(r *http.Request, value string) (string, bool) {
+	if r.Method != http.MethodPut || r.Body == nil {
+		return "", false
+	}
+	data, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	var body map[string]any
+	if json.Unmarshal(data, &body) != nil {
+		return "", false
+	}
+	for k, v := range body {
+		if v == value {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // TestVariantsAreCaught runs the checks named for each broken variant of the fake and requires each to fail. With

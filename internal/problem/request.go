@@ -106,6 +106,22 @@ func Exceeded(subject string, err error) (msg string, ok bool) {
 	return fmt.Sprintf("%s: %v", subject, e), true
 }
 
+// The refusals of a GraphQL query past the limits of package internal/graphql.
+
+// QueryTooLong refuses a GraphQL query text longer than max bytes.
+func QueryTooLong(max int) string { return fmt.Sprintf("The query is longer than %d bytes", max) }
+
+// TooManySelections refuses a GraphQL query selecting more than max fields, fragments included each time they are
+// spread.
+func TooManySelections(max int) string {
+	return fmt.Sprintf("The query selects more than %d fields (counting each fragment every time it is spread)", max)
+}
+
+// TooManyFetches refuses a GraphQL query asking for users or a user more than max times.
+func TooManyFetches(max int) string {
+	return fmt.Sprintf("The query asks for users more than %d times", max)
+}
+
 // NotSaved refuses a write the fake could not make durable in its state file (a full disk, a failed fsync):
 // nothing was changed, and the write may be sent again.
 func NotSaved(err error) string {

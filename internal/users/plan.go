@@ -28,6 +28,7 @@ type assignment struct {
 	ref   int64
 	list  []int64
 	add   bool // the list adds to the stored one (roles on update)
+	drop  bool // the list is taken out of the stored one (business_groups/remove)
 	owned *store.Owned
 	given []bool // for a namespace: the owned fields the body sets (the others keep their values)
 }
@@ -287,6 +288,10 @@ func (p *plan) apply(r *store.Record) {
 			continue
 		}
 		switch {
+		case a.el.List && a.drop:
+			r.SetList(a.slot, slices.DeleteFunc(slices.Clone(r.ListIDs(a.slot)), func(id int64) bool {
+				return slices.Contains(a.list, id)
+			}))
 		case a.el.List && a.add:
 			ids := slices.Clone(r.ListIDs(a.slot))
 			for _, id := range a.list {

@@ -181,6 +181,35 @@ func (s *Service) Update(ctx context.Context, id int64, body map[string]any, act
 	return r, err
 }
 
+// ChangeList adds the objects refs name to a user's list association, or removes them from it, in one write:
+// Coupa's /users/{id}/business_groups/add and /remove. refs are named as an update names them (by id or natural
+// key); one that names nothing is refused as an update's would be, and removing an object the user lacks changes
+// nothing.
+func (s *Service) ChangeList(ctx context.Context, id int64, element string, refs []any, remove bool, actor int64) (*store.Record, error) {
+	el := s.layout.Element(element)
+	if el == nil || !el.List || !el.In {
+		return nil, fmt.Errorf("users: %s is not a list a request may change", element)
+	}
+	p, err := s.planBody(ctx, map[string]any{element: refs}, true)
+	if err != nil {
+		return nil, err
+	}
+	for i := range p.sets {
+		if p.sets[i].el == el {
+			p.sets[i].add, p.sets[i].drop = !remove, remove
+		}
+	}
+	r, err := s.store.Update(ctx, id, func(r *store.Record) error {
+		p.apply(r)
+		s.stamp(r, false, actor, s.now())
+		if len(p.problems) > 0 {
+			return s.refused(p.problems)
+		}
+		return nil
+	})
+	return r, err
+}
+
 // CreateAPIUsers creates the users that act for API clients (Coupa records API writes as done by an API user), one
 // per login; they are stamped as created by the first of them.
 func (s *Service) CreateAPIUsers(ctx context.Context, logins []string) ([]int64, error) {

@@ -119,11 +119,20 @@ func securitySchemes() obj {
 	return o(
 		"oauth2", o(
 			"type", "oauth2",
-			"description", "OAuth 2.0 client credentials. Send `Authorization: Bearer <access_token>`.",
-			"flows", o("clientCredentials", o(
-				"tokenUrl", "/oauth2/token",
-				"scopes", flowScopes(),
-			)),
+			"description", "OAuth 2.0: client credentials, or the authorization code (with PKCE and refresh "+
+				"tokens, which last 90 days) for apps acting for a user. Send `Authorization: Bearer <access_token>`.",
+			"flows", o(
+				"clientCredentials", o(
+					"tokenUrl", "/oauth2/token",
+					"scopes", flowScopes(),
+				),
+				"authorizationCode", o(
+					"authorizationUrl", "/oauth2/authorizations/new",
+					"tokenUrl", "/oauth2/token",
+					"refreshUrl", "/oauth2/token",
+					"scopes", flowScopes(),
+				),
+			),
 		),
 		"apiKey", o(
 			"type", "apiKey",
@@ -282,7 +291,8 @@ func tokenOperation(operationID, where string) obj {
 	return o(
 		"tags", []any{"OAuth"},
 		"summary", "Request an access token",
-		"description", "OAuth 2.0 client-credentials grant (RFC 6749 §4.4). The client authenticates with "+
+		"description", "OAuth 2.0 token endpoint: client credentials (RFC 6749 §4.4), an authorization code from "+
+			"`/oauth2/authorizations/new` (§4.1, with PKCE), or a refresh token (§6). The client authenticates with "+
 			"`client_id` and `client_secret` in the form or with HTTP Basic. "+where,
 		"operationId", operationID,
 		"security", []any{},
@@ -468,7 +478,11 @@ func (g *generator) schemas() (obj, error) {
 		"type", "object",
 		"required", []any{"grant_type"},
 		"properties", o(
-			"grant_type", o("type", "string", "enum", []any{"client_credentials"}),
+			"grant_type", o("type", "string", "enum", []any{"client_credentials", "authorization_code", "refresh_token"}),
+			"code", o("type", "string", "description", "authorization_code: the code the authorization endpoint gave."),
+			"redirect_uri", o("type", "string", "description", "authorization_code: the redirect_uri of the authorization request, if it named one."),
+			"code_verifier", o("type", "string", "description", "authorization_code: PKCE's verifier (RFC 7636), if the authorization request sent a challenge."),
+			"refresh_token", o("type", "string", "description", "refresh_token: the refresh token (used once; the answer carries the next)."),
 			"scope", o("type", "string", "description", "Space-separated scopes; all the client holds when absent.",
 				"example", ScopeRead+" "+ScopeWrite),
 			"client_id", o("type", "string", "description", "Unless sent with HTTP Basic."),
@@ -483,6 +497,8 @@ func (g *generator) schemas() (obj, error) {
 			"token_type", o("type", "string", "enum", []any{"bearer", "Bearer"}),
 			"expires_in", o("type", "integer", "description", "Seconds; 86399 (a day) at Coupa."),
 			"scope", o("type", "string"),
+			"refresh_token", o("type", "string", "description", "Authorization code and refresh grants only."),
+			"id_token", o("type", "string", "description", "An OpenID Connect ID token (RS256), when `openid` is granted."),
 		),
 		"example", o("access_token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl", "token_type", "bearer",
 			"expires_in", 86399, "scope", ScopeRead+" "+ScopeWrite),
@@ -672,6 +688,13 @@ func (g *generator) userSchema() (obj, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Columns a query may filter on that no answer shows: their schemas, for the filters that name them.
+	var filterOnly obj
+	for _, e := range g.all {
+		if e.FilterOnly {
+			filterOnly = filterOnly.with(e.Key, g.elementSchema(e, returned))
+		}
+	}
 	return o(
 		"type", "object",
 		"description", "A user as Coupa returns it: every output element. Unknown keys may appear (custom fields); ignore them.",
@@ -680,6 +703,7 @@ func (g *generator) userSchema() (obj, error) {
 		"xml", o("name", "user"),
 		"example", example,
 		"x-coupa-order", toAny(order),
+		"x-coupa-filter-only", filterOnly,
 	), nil
 }
 
@@ -876,7 +900,7 @@ func quoteJoin(keys []string) string {
 func (g *generator) filters() obj {
 	var f obj
 	for _, e := range g.all {
-		if !e.Out {
+		if !e.Out && !e.FilterOnly {
 			continue
 		}
 		if e.Type != table.TypeObject {

@@ -71,6 +71,9 @@ type Element struct {
 	Allowable   string     `yaml:"allowable"`
 	Enum        []string   `yaml:"enum"`
 	XMLType     string     `yaml:"xml_type"`
+	// FilterOnly marks a column Coupa's queries filter on that its answers never show and requests never set
+	// (type, which baton-coupa filters on).
+	FilterOnly bool `yaml:"filter_only"`
 	// Pattern is the shape a value sent must have (an ECMA and RE2 regular expression), where the table's type
 	// says too little: an e-mail address.
 	Pattern  string   `yaml:"pattern"`
@@ -196,8 +199,11 @@ func (t *Table) check() error {
 		if len(e.SeedRows) == 0 && e.Source == "" {
 			errs = append(errs, fmt.Errorf("%s: no seed_rows", where))
 		}
-		if !e.In && !e.Out {
+		if !e.In && !e.Out && !e.FilterOnly {
 			errs = append(errs, fmt.Errorf("%s: neither input nor output", where))
+		}
+		if e.FilterOnly && (e.In || e.Out || e.Type == TypeObject) {
+			errs = append(errs, fmt.Errorf("%s: a filter-only column is a scalar neither sent nor returned", where))
 		}
 		if e.Required && !e.In {
 			errs = append(errs, fmt.Errorf("%s: required but not accepted on input", where))
