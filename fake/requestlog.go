@@ -35,8 +35,9 @@ const Redacted = "[REDACTED]"
 
 // RecordedRequest is one request the fake answered and its answer, as the journal keeps them. Secrets are replaced
 // by Redacted: the Authorization, Proxy-Authorization, X-COUPA-API-KEY and Cookie headers (Authorization keeps its
-// scheme, "Bearer [REDACTED]"), Set-Cookie in answers, client_secret, access_token and password in form bodies
-// and queries, and access_token in JSON answers (the token endpoint's). A JSON or XML user body is kept as sent.
+// scheme, "Bearer [REDACTED]"), Set-Cookie in answers; client_secret, the tokens, the authorization code, the PKCE
+// verifier and password in form bodies, queries and a redirect's Location; access_token, refresh_token and id_token
+// in JSON answers (the token endpoint's). A JSON or XML user body is kept as sent.
 type RecordedRequest struct {
 	// Seq numbers the requests the fake journaled, from 1; it keeps counting across ClearRequests.
 	Seq uint64 `json:"seq"`
@@ -245,6 +246,11 @@ func redactHeader(h http.Header) http.Header {
 		return nil
 	}
 	h = h.Clone()
+	for i, loc := range h["Location"] { // an authorization code travels in its redirect
+		if base, query, ok := strings.Cut(loc, "?"); ok {
+			h["Location"][i] = base + "?" + redactForm(query)
+		}
+	}
 	for _, name := range secretHeaders {
 		vs := h[name]
 		for i, v := range vs {
@@ -258,8 +264,9 @@ func redactHeader(h http.Header) http.Header {
 	return h
 }
 
-// secretFields are the form and query fields whose values the journal never keeps.
-var secretFields = []string{"client_secret", "access_token", "password"}
+// secretFields are the form and query fields whose values the journal never keeps: the client's secret, tokens,
+// and the authorization-code flow's code and PKCE verifier (a code in a redirect's Location too).
+var secretFields = []string{"client_secret", "access_token", "refresh_token", "id_token", "code", "code_verifier", "password"}
 
 // redactForm replaces the values of secretFields in a form or query string, keeping the rest as sent.
 func redactForm(s string) string {
@@ -276,14 +283,14 @@ func redactForm(s string) string {
 	return strings.Join(parts, "&")
 }
 
-var accessTokenJSON = regexp.MustCompile(`"access_token"\s*:\s*"[^"]*"`)
+var tokenJSON = regexp.MustCompile(`"(access_token|refresh_token|id_token)"\s*:\s*"[^"]*"`)
 
-// redactTokens replaces the access token of a token endpoint's answer.
+// redactTokens replaces the tokens of a token endpoint's answer.
 func redactTokens(s string) string {
-	if !strings.Contains(s, "access_token") {
+	if !strings.Contains(s, "_token") {
 		return s
 	}
-	return accessTokenJSON.ReplaceAllLiteralString(s, `"access_token":"`+Redacted+`"`)
+	return tokenJSON.ReplaceAllString(s, `"$1":"`+Redacted+`"`)
 }
 
 // bodyRecorder keeps the first MaxRecordedBodyBytes of what the handler reads of a request body.

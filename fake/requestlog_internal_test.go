@@ -45,3 +45,22 @@ func TestAnswerIsJournaledBeforeItsLastByte(t *testing.T) {
 		t.Errorf("journaled %d times, want once", calls)
 	}
 }
+
+func TestRedaction(t *testing.T) {
+	form := "grant_type=authorization_code&code=abc&code_verifier=xyz&redirect_uri=http%3A%2F%2Fapp&client_secret=s&refresh_token=r"
+	want := "grant_type=authorization_code&code=%5BREDACTED%5D&code_verifier=%5BREDACTED%5D&redirect_uri=http%3A%2F%2Fapp" +
+		"&client_secret=%5BREDACTED%5D&refresh_token=%5BREDACTED%5D"
+	if got := redactForm(form); got != want {
+		t.Errorf("a form:\n got %s\nwant %s", got, want)
+	}
+	answer := `{"access_token":"a1","token_type":"bearer","refresh_token" : "r1","id_token":"i1","scope":"x"}`
+	if got := redactTokens(answer); got != `{"access_token":"[REDACTED]","token_type":"bearer","refresh_token":"[REDACTED]","id_token":"[REDACTED]","scope":"x"}` {
+		t.Errorf("a token answer: %s", got)
+	}
+	h := redactHeader(http.Header{"Location": {"http://app/cb?code=abc&state=s1"}, "Authorization": {"Basic Zm9vOmJhcg=="},
+		"Set-Cookie": {"sid=1"}})
+	if h.Get("Location") != "http://app/cb?code=%5BREDACTED%5D&state=s1" || h.Get("Authorization") != "Basic [REDACTED]" ||
+		h.Get("Set-Cookie") != Redacted {
+		t.Errorf("headers: %v", h)
+	}
+}
