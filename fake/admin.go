@@ -47,6 +47,8 @@ func (f *Fake) adminRoutes(m *mux.Router) {
 	m.HandleFunc("/response-filters/{name}", f.adminGetFilter).Methods(http.MethodGet)
 	m.HandleFunc("/response-filters/{name}", f.adminPutFilter).Methods(http.MethodPut)
 	m.HandleFunc("/response-filters/{name}", f.adminDeleteFilter).Methods(http.MethodDelete)
+	m.HandleFunc("/requests", f.adminGetRequests).Methods(http.MethodGet)
+	m.HandleFunc("/requests", f.adminDeleteRequests).Methods(http.MethodDelete)
 	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		adminJSON(w, http.StatusNotFound, map[string]any{"error": "no admin endpoint " + r.Method + " " + r.URL.Path})
 	})
@@ -120,6 +122,7 @@ func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 			"POST   " + AdminPrefix + "/tokens           {\"client_id\":\"...\",\"scopes\":[\"core.user.read\"]} mints a token",
 			"GET|PUT|DELETE " + AdminPrefix + "/response-filters          {\"ids-and-logins\":[\"id\",\"login\"]}: every named response filter (PUT replaces them all, DELETE: back to the start)",
 			"GET|PUT|DELETE " + AdminPrefix + "/response-filters/{name}   one filter; PUT's body is its fields list, [\"id\",\"login\",{\"roles\":[\"name\"]}]",
+			"GET|DELETE " + AdminPrefix + "/requests     the request journal, newest first: ?method=&path=&path_prefix=&status=4xx&since=RFC3339&limit=&order=oldest (DELETE clears it)",
 		},
 	})
 }

@@ -122,10 +122,11 @@ func jsonContent(r *http.Request) bool {
 }
 
 // refuseCrossSite wraps the token endpoints: a token request a browser marks as another site's is refused with 403,
-// in the endpoint's own OAuth error form; every other request, a server's form POST among them, passes.
-func refuseCrossSite(next http.Handler) http.Handler {
+// in the endpoint's own OAuth error form, unless its Origin is one of Options.CORSOrigins; every other request, a
+// server's form POST among them, passes.
+func (f *Fake) refuseCrossSite(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if why := crossSite(r); why != "" {
+		if why := crossSite(r); why != "" && !f.corsOrigins.allows(r) {
 			w.Header().Set("Cache-Control", "no-store")
 			adminJSON(w, http.StatusForbidden, map[string]any{"error": "invalid_request",
 				"error_description": "the token endpoint refuses requests from web pages of other sites: " + why})

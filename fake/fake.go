@@ -95,29 +95,40 @@ type Options struct {
 	// changes nothing; the journal is folded into the file in the background and at Close. StatePath + ".lock"
 	// keeps a second fake away.
 	StatePath string
+	// CORSOrigins are the web origins (`http://localhost:3000`, or `*` for any) whose pages may call the Users API
+	// and the token endpoints from a browser: their preflights are answered, and their answers readable. None by
+	// default. The admin surface never answers other origins.
+	CORSOrigins []string
+	// NoRequestFaults ignores FaultHeader: a fake shown to others may not want any caller to make it fail.
+	NoRequestFaults bool
+	// JournalSize is how many of the last requests the request journal keeps (Requests, GET /_admin/requests): 0
+	// means DefaultJournalSize, a negative value turns the journal off.
+	JournalSize int
 	// Logger receives one line per request and the fake's events; nil discards them.
 	Logger *slog.Logger
 }
 
 // Fake is the fake Users API as an http.Handler. Create it with New; it is safe for concurrent use.
 type Fake struct {
-	opts     Options
-	spec     *spec.Spec
-	layout   *store.Layout
-	store    store.Store
-	catalog  *catalog.Catalog
-	auth     *auth.Service
-	clock    *Clock
-	users    *users.Service
-	render   *renderer
-	graphql  *graphql.Executor
-	handler  http.Handler
-	log      *slog.Logger
-	def      format
-	faults   *faults
-	filters  *filterSet
-	avatars  *avatars
-	apiUsers map[string]int64 // client id or API key → the API user acting for it
+	opts        Options
+	spec        *spec.Spec
+	layout      *store.Layout
+	store       store.Store
+	catalog     *catalog.Catalog
+	auth        *auth.Service
+	clock       *Clock
+	users       *users.Service
+	render      *renderer
+	graphql     *graphql.Executor
+	handler     http.Handler
+	log         *slog.Logger
+	def         format
+	faults      *faults
+	filters     *filterSet
+	avatars     *avatars
+	requests    *requestLog // nil when the journal is off
+	corsOrigins corsOrigins
+	apiUsers    map[string]int64 // client id or API key → the API user acting for it
 
 	specDoc []byte // the embedded document, copied once rather than per request
 
@@ -227,6 +238,10 @@ func New(opts Options) (*Fake, error) {
 		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.filters = newFilterSet(rf)
+	if opts.JournalSize == 0 {
+		f.opts.JournalSize = DefaultJournalSize
+	}
+	f.requests = newRequestLog(f.opts.JournalSize)
 	if err := f.seed(context.Background()); err != nil {
 		return nil, err
 	}
@@ -234,6 +249,9 @@ func New(opts Options) (*Fake, error) {
 		if f.persist, err = openPersister(f, durable, opts.StatePath); err != nil {
 			return nil, err
 		}
+	}
+	if f.corsOrigins, err = newCORSOrigins(opts.CORSOrigins); err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
 	}
 	f.handler = f.routes()
 	ctx, stop := context.WithCancel(context.Background())

@@ -243,14 +243,19 @@ func (f *Fake) respondWritten(w http.ResponseWriter, r *http.Request, status int
 	f.renderAndSend(w, r, status, func(enc encoder) { f.render.user(r.Context(), enc, "user", u, v.view) })
 }
 
+// The spec's answers declare their length, as the API's do: the request journal records an answer before its last
+// byte, which it can tell only from a Content-Length.
 func (f *Fake) serveSpecYAML(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml")
+	w.Header().Set("Content-Length", itoa(int64(len(f.specDoc))))
 	w.Write(f.specDoc)
 }
 
 func (f *Fake) serveSpecJSON(w http.ResponseWriter, r *http.Request) {
+	doc := f.spec.JSON()
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(f.spec.JSON())
+	w.Header().Set("Content-Length", itoa(int64(len(doc))))
+	w.Write(doc)
 }
 
 func (f *Fake) health(w http.ResponseWriter, r *http.Request) {

@@ -24,7 +24,7 @@ func (f *Fake) routes() http.Handler {
 
 	// Coupa's prose documentation names /oauth2/token; its R35–R39 Swagger names /oauth2/access_tokens as the
 	// client-credentials tokenUrl. Clients use either, so both answer, identically.
-	tokens := refuseCrossSite(f.auth.TokenHandler())
+	tokens := f.refuseCrossSite(f.auth.TokenHandler())
 	m.Handle(TokenPath, tokens)
 	m.Handle(AccessTokensPath, tokens)
 	// The authorization-code flow and OpenID Connect's documents. The authorization endpoint is where a browser
@@ -58,7 +58,7 @@ func (f *Fake) routes() http.Handler {
 	// GraphQL is read-only at Coupa ("only ... read scopes are supported"). Refusals before it runs (credentials,
 	// scope, rate limit, faults) are the REST API's, in JSON: a GraphQL client reads JSON whatever its Accept.
 	m.Handle(GraphQLPath, inJSON(f.api(auth.ScopeRead, f.serveGraphQL))).Methods(http.MethodPost)
-	return f.logRequests(f.recoverPanics(m))
+	return f.journalRequests(f.logRequests(f.recoverPanics(f.cors(m))))
 }
 
 // recoverPanics turns a panic into a 500 with Coupa's error body instead of a dropped connection, and logs it: a
@@ -100,15 +100,34 @@ func (f *Fake) responseFormat(r *http.Request) format {
 	return negotiate(r.Header.Get("Accept"), f.def)
 }
 
-// api wraps an API handler with the fault injector, authentication and the rate limit, and requires scope.
+// api wraps an API handler with the fault injectors (the request's own, FaultHeader, then the global ones), authentication and the rate limit, and requires scope.
 func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) http.Handler {
 	// Without authentication every request acts as the first client; built once, as principals are immutable.
 	anonymous := auth.NewPrincipal(firstClient(f.opts.Auth), auth.ViaOAuth2, auth.ScopeRead, auth.ScopeWrite)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), formatKey, f.responseFormat(r))
 		r = r.WithContext(ctx)
+		var rf requestFault
+		if !f.opts.NoRequestFaults {
+			var err error
+			if rf, err = parseRequestFault(r.Header.Values(FaultHeader)); err != nil {
+				f.fail(w, r, &apiError{status: http.StatusBadRequest, resource: "base",
+					messages: []string{problem.BadRequestFault(err.Error())}})
+				return
+			}
+		}
 		delay, status := f.faults.before()
-		sleep(ctx, delay)
+		sleep(ctx, delay+rf.delay)
+		switch {
+		case ctx.Err() != nil:
+			return // the client is gone
+		case rf.drop:
+			dropConnection(w)
+			return
+		case rf.status != 0:
+			f.fail(w, r, &apiError{status: rf.status, resource: "base", messages: []string{problem.RequestFault}})
+			return
+		}
 		if status != 0 {
 			f.fail(w, r, &apiError{status: status, resource: "base", messages: []string{problem.InjectedFault}})
 			return
@@ -195,6 +214,9 @@ type statusRecorder struct {
 }
 
 func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// Unwrap lets http.ResponseController reach the connection's writer (Hijack, Flush).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests logs one line per request at debug level, so a busy fake costs nothing when the level is higher.
 func (f *Fake) logRequests(next http.Handler) http.Handler {

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -27,16 +28,31 @@ type Server struct {
 }
 
 // NewServer starts a fake on a free loopback port. As with httptest.NewServer, failing to listen panics.
-func NewServer(opts Options) (*Server, error) {
+func NewServer(opts Options) (*Server, error) { return startServer(opts, false) }
+
+// NewTLSServer is NewServer over HTTPS, as httptest.NewTLSServer: URL is https://127.0.0.1:port, Client trusts the
+// server's certificate, and Certificate returns it for clients of your own.
+func NewTLSServer(opts Options) (*Server, error) { return startServer(opts, true) }
+
+func startServer(opts Options, useTLS bool) (*Server, error) {
 	f, err := New(opts)
 	if err != nil {
 		return nil, err
 	}
 	srv := httptest.NewUnstartedServer(f)
 	srv.Config.ReadHeaderTimeout = 10 * time.Second
-	srv.Start()
+	if useTLS {
+		srv.EnableHTTP2 = true // as serve --tls: the clients of a TLS server speak HTTP/2
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	return &Server{Fake: f, URL: srv.URL, srv: srv}, nil
 }
+
+// Certificate returns the certificate of a server started by NewTLSServer (nil for one started by NewServer), for
+// an HTTP client of your own to trust: add it to the RootCAs of its tls.Config.
+func (s *Server) Certificate() *x509.Certificate { return s.srv.Certificate() }
 
 // NewTestServer starts a fake for a test or benchmark, as NewServer does, and closes it when the test ends; it fails
 // the test when the fake cannot start or its state cannot be saved.
@@ -45,7 +61,18 @@ func NewServer(opts Options) (*Server, error) {
 //	resp, err := srv.Client().Get(srv.URL + "/api/users")
 func NewTestServer(t testing.TB, opts Options) *Server {
 	t.Helper()
-	srv, err := NewServer(opts)
+	return testServer(t, opts, false)
+}
+
+// NewTLSTestServer is NewTestServer over HTTPS (see NewTLSServer).
+func NewTLSTestServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	return testServer(t, opts, true)
+}
+
+func testServer(t testing.TB, opts Options, useTLS bool) *Server {
+	t.Helper()
+	srv, err := startServer(opts, useTLS)
 	if err != nil {
 		t.Fatalf("fake.NewTestServer: %v", err)
 	}

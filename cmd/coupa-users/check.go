@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -38,7 +39,7 @@ type checkFlags struct {
 	rate                                                             float64
 	generate                                                         int
 	seed                                                             int64
-	timeout                                                          time.Duration
+	timeout, wait                                                    time.Duration
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -61,6 +62,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.jsonOut, "json", "", "write a JSON report to this file")
 	fs.StringVar(&fl.htmlOut, "html", "", "write a self-contained HTML report (summary, failures with evidence, created users) to this file")
 	fs.DurationVar(&fl.timeout, "timeout", contract.DefaultTimeout, "timeout of each request")
+	fs.DurationVar(&fl.wait, "wait", 0, "wait up to this long (30s) for a server that is still starting: retry, with backoff, while nothing answers at the base URL")
 	fs.BoolVar(&fl.list, "list", false, "list the checks and exit")
 	fs.IntVar(&fl.generate, "generate", 0, "robustness/generated: send N generated negative cases per format (bodies in write mode, queries always)")
 	fs.Int64Var(&fl.seed, "seed", 1, "the seed of --generate: the same seed, the same cases")
@@ -90,6 +92,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintln(stderr, "coupa-users check:", err)
 		return exitUsage
+	}
+	if fl.wait > 0 {
+		if !fl.quiet {
+			fmt.Fprintf(stderr, "waiting up to %s for %s...\n", fl.wait, cfg.BaseURL)
+		}
+		if err := waitReachable(ctx, http.DefaultClient, cfg.BaseURL, fl.wait); err != nil {
+			fmt.Fprintln(stderr, "coupa-users check: could not run:", err)
+			return exitUsage
+		}
 	}
 	rep, err := contract.Run(ctx, cfg)
 	if rep == nil {
@@ -136,6 +147,9 @@ func (fl *checkFlags) config(stderr io.Writer) (contract.Config, error) {
 	}
 	if fl.baseURL == "" {
 		return contract.Config{}, errors.New("--base-url is required")
+	}
+	if fl.wait < 0 {
+		return contract.Config{}, fmt.Errorf("--wait %s: a duration of 0 (no waiting) or more", fl.wait)
 	}
 	cfg := contract.Config{
 		BaseURL: fl.baseURL, ClientID: fl.clientID, ClientSecret: fl.clientSecret, TokenURL: fl.tokenURL,

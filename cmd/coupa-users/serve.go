@@ -37,14 +37,16 @@ type serveFlags struct {
 	clientID, clientSecret, clients, apiKey, authConfig  string
 	adminToken, format, timezone, limitOverMax, logLevel string
 	rolesUpdate, errorWarnings, rateLimit, customFields  string
-	responseFilters, allowedHosts                        string
-	users                                                int
+	responseFilters, allowedHosts, requestFaults         string
+	corsOrigins                                          string
+	users, journalSize                                   int
 	seed                                                 int64
 	validationStatus, createStatus, scopeStatus          int
 	invalidClientStatus                                  int
 	strictReferences, strictFields                       bool
 	tokenTTL                                             time.Duration
 	timeouts                                             timeouts
+	tls                                                  tlsFlags
 }
 
 // timeouts bound how long one connection may hold the server: a client that sends its headers or its body a byte at
@@ -112,6 +114,13 @@ func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs.DurationVar(&fl.timeouts.read, "read-timeout", defaultTimeouts.read, "longest time to read a whole request, body included")
 	fs.DurationVar(&fl.timeouts.write, "write-timeout", defaultTimeouts.write, "longest time from the end of a request's headers to the end of its answer")
 	fs.DurationVar(&fl.timeouts.idle, "idle-timeout", defaultTimeouts.idle, "longest time a kept-alive connection waits for its next request")
+	fs.StringVar(&fl.corsOrigins, "cors-origins", envOr("COUPA_USERS_CORS_ORIGINS", ""), "web origins whose pages may call the API and the token endpoint from a browser: http://localhost:3000,... or * (never the admin surface; env COUPA_USERS_CORS_ORIGINS)")
+	fs.StringVar(&fl.requestFaults, "request-faults", "on", "on: an API request may ask for its own fault with X-Coupa-Fake-Fault (status=503; delay=250ms; drop); off ignores the header")
+	fs.IntVar(&fl.journalSize, "journal-size", fake.DefaultJournalSize, "how many of the last requests GET /_admin/requests keeps; 0 turns the journal off")
+	fs.StringVar(&fl.tls.cert, "tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
+	fs.StringVar(&fl.tls.key, "tls-key", "", "the private key of --tls-cert (PEM)")
+	fs.BoolVar(&fl.tls.generate, "tls", false, "serve HTTPS with a self-signed certificate made at start, for localhost, 127.0.0.1, ::1 and the host of --addr")
+	fs.StringVar(&fl.tls.certOut, "tls-cert-out", "", "where --tls writes its certificate, for clients to trust (curl --cacert FILE); default: coupa-users-PORT.pem in the temporary folder")
 	fs.StringVar(&fl.logLevel, "log-level", "info", "debug logs every request; info, warn or error")
 	return fs
 }
@@ -126,11 +135,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err == nil {
 		err = fl.timeouts.check()
 	}
+	var tlsSetup *serveTLS
+	if err == nil {
+		tlsSetup, err = fl.tls.setup(fl.addr)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
 		return exitUsage
 	}
-	return serve(ctx, fl.addr, opts, fl.timeouts, stdout, stderr)
+	return serve(ctx, fl.addr, opts, fl.timeouts, tlsSetup, stdout, stderr)
 }
 
 // options turns the flags into fake.Options, reading the files they name.
@@ -148,6 +161,14 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	if fl.users == 0 {
 		opts.Users = -1 // 0 means the default in Options; the flag's 0 means none
 	}
+	switch {
+	case fl.journalSize < 0:
+		return opts, fmt.Errorf("--journal-size %d: a number of requests, 0 for none", fl.journalSize)
+	case fl.journalSize == 0:
+		opts.JournalSize = -1 // as --users: 0 is the default in Options, none for the flag
+	default:
+		opts.JournalSize = fl.journalSize
+	}
 	for _, h := range strings.Split(fl.allowedHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			opts.AllowedHosts = append(opts.AllowedHosts, h)
@@ -157,6 +178,21 @@ func (fl *serveFlags) options(stderr io.Writer) (fake.Options, error) {
 	case "on", "off":
 	default:
 		return opts, fmt.Errorf("--auth must be on or off, not %q", fl.authMode)
+	}
+	for _, o := range strings.Split(fl.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			opts.CORSOrigins = append(opts.CORSOrigins, o)
+		}
+	}
+	if err := fake.CheckCORSOrigins(opts.CORSOrigins); err != nil {
+		return opts, fmt.Errorf("--cors-origins: %w", err)
+	}
+	switch fl.requestFaults {
+	case "on":
+	case "off":
+		opts.NoRequestFaults = true
+	default:
+		return opts, fmt.Errorf("--request-faults must be on or off, not %q", fl.requestFaults)
 	}
 	switch fl.format {
 	case "xml", "json":
@@ -323,7 +359,8 @@ func (fl *serveFlags) authConfigFromFlags() (auth.Config, error) {
 
 // serve runs the fake until ctx ends (SIGINT or SIGTERM), then shuts down gracefully and folds the state's journal
 // into its snapshot.
-func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdout, stderr io.Writer) int {
+// With tlsSetup it serves HTTPS (nil: HTTP).
+func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, tlsSetup *serveTLS, stdout, stderr io.Writer) int {
 	start := time.Now()
 	f, err := fake.New(opts)
 	if err != nil {
@@ -336,9 +373,19 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
 		return 1
 	}
-	base := baseURL(ln.Addr())
-	printBanner(stdout, base, f, opts.NoAuth, time.Since(start))
-	if base != "http://"+ln.Addr().String() {
+	scheme, certPath := "http", ""
+	if tlsSetup != nil {
+		scheme = "https"
+		if certPath, err = tlsSetup.writeCert(ln.Addr().(*net.TCPAddr).Port); err != nil {
+			ln.Close()
+			f.Close()
+			fmt.Fprintln(stderr, "coupa-users serve:", err)
+			return 1
+		}
+	}
+	base := baseURL(scheme, ln.Addr())
+	printBanner(stdout, base, certPath, f, opts.NoAuth, time.Since(start))
+	if base != scheme+"://"+ln.Addr().String() {
 		fmt.Fprintf(stdout, "\nListening on %s, every interface: callers from elsewhere (a container's published port\n"+
 			"included) are not loopback, and reach the admin surface only with --admin-token.\n", ln.Addr())
 	}
@@ -349,7 +396,12 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 	}
 	srv := newHTTPServer(f, t)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if tlsSetup != nil {
+		srv.TLSConfig = tlsSetup.config
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintln(stderr, "coupa-users serve:", err)
@@ -370,11 +422,11 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, stdo
 
 // baseURL is the URL a user can open for the listener: a server on every interface (0.0.0.0:8080, [::]:8080, :8080)
 // is not reachable at the unspecified address on every system, and a browser refuses it, so localhost stands in.
-func baseURL(addr net.Addr) string {
+func baseURL(scheme string, addr net.Addr) string {
 	if tcp, ok := addr.(*net.TCPAddr); ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
-		return "http://" + net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+		return scheme + "://" + net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
 	}
-	return "http://" + addr.String()
+	return scheme + "://" + addr.String()
 }
 
 // exposureWarnings says what is unsafe about serving on addr: beyond loopback, anyone who reaches the port can use
@@ -406,7 +458,8 @@ func exposureWarnings(addr net.Addr, cfg auth.Config, noAuth bool) []string {
 
 // printBanner says where the fake answers and with which credentials. The default secrets are public (the README
 // prints them) and are shown; secrets the operator chose are not, as banners end up in CI logs.
-func printBanner(w io.Writer, base string, f *fake.Fake, noAuth bool, took time.Duration) {
+// certPath is where a generated certificate was written ("" for none).
+func printBanner(w io.Writer, base, certPath string, f *fake.Fake, noAuth bool, took time.Duration) {
 	users, _ := f.Len(context.Background())
 	cfg := f.AuthConfig()
 	var b strings.Builder
@@ -417,8 +470,14 @@ func printBanner(w io.Writer, base string, f *fake.Fake, noAuth bool, took time.
 	fmt.Fprintf(&b, "  OpenAPI:    %s/openapi.yaml (and /openapi.json)\n", base)
 	fmt.Fprintf(&b, "  Token URL:  %s%s (or %s)\n", base, fake.TokenPath, fake.AccessTokensPath)
 	fmt.Fprintf(&b, "  Admin:      %s%s/ (loopback or --admin-token)\n", base, fake.AdminPrefix)
+	if certPath != "" {
+		fmt.Fprintf(&b, "  TLS:        a self-signed certificate made at start, %s (curl --cacert %s)\n", certPath, certPath)
+	}
 	if c := f.Faults(); c.RateLimit {
 		fmt.Fprintf(&b, "  Rate limit: %g requests per second per client, bursts of %d (429 beyond)\n", c.Rate, c.Burst)
+	}
+	if o := f.CORSOrigins(); len(o) > 0 {
+		fmt.Fprintf(&b, "  CORS:       %s (the API and the token endpoint)\n", strings.Join(o, ", "))
 	}
 	if rf := f.ResponseFilters(); len(rf) > 0 {
 		fmt.Fprintf(&b, "  Filters:    %s (filter=<name>)\n", strings.Join(slices.Sorted(maps.Keys(rf)), ", "))

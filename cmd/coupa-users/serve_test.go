@@ -133,6 +133,9 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"serve", "--log-level", "loud"},
 		{"serve", "--read-timeout", "-1s"},
 		{"serve", "--users", "many"},
+		{"serve", "--request-faults", "maybe"},
+		{"serve", "--cors-origins", "localhost:3000", "--addr", "127.0.0.1:0"},
+		{"serve", "--journal-size", "-1"},
 		{"serve", "--no-such-flag"},
 		{"serve", "extra"},
 	} {
@@ -286,7 +289,7 @@ func TestServeResponseFiltersFlag(t *testing.T) {
 		t.Errorf("filters: %v", rf)
 	}
 	var banner bytes.Buffer
-	printBanner(&banner, "http://127.0.0.1:1", f, false, 0)
+	printBanner(&banner, "http://127.0.0.1:1", "", f, false, 0)
 	if !strings.Contains(banner.String(), "Filters:    ids-and-logins, with-roles (filter=<name>)") {
 		t.Errorf("banner: %s", banner.String())
 	}
@@ -326,7 +329,7 @@ func TestBannerCredentials(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		printBanner(&b, "http://127.0.0.1:1", f, slices.Contains(args, "off"), 0)
+		printBanner(&b, "http://127.0.0.1:1", "", f, slices.Contains(args, "off"), 0)
 		return b.String()
 	}
 	// The default secrets are public: shown, with a first token request that works as printed.
@@ -383,8 +386,73 @@ func TestBaseURLOpensInABrowser(t *testing.T) {
 		{&net.TCPAddr{IP: net.IPv6loopback, Port: 9000}, "http://[::1]:9000"},
 		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 80}, "http://192.0.2.7:80"},
 	} {
-		if got := baseURL(c.addr); got != c.want {
+		if got := baseURL("http", c.addr); got != c.want {
 			t.Errorf("baseURL(%s) = %s, want %s", c.addr, got, c.want)
 		}
+	}
+}
+
+func TestServeJournalSizeFlag(t *testing.T) {
+	send := func(f *fake.Fake, n int) {
+		for range n {
+			f.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		}
+	}
+	f, err := serveOptions(t, "--journal-size", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(f, 3)
+	if got := f.Requests(); len(got) != 2 || got[1].Seq != 3 {
+		t.Errorf("--journal-size 2 kept %d requests", len(got))
+	}
+	if f, err = serveOptions(t, "--journal-size", "0"); err != nil {
+		t.Fatal(err)
+	}
+	send(f, 1)
+	if got := f.Requests(); got != nil {
+		t.Errorf("--journal-size 0 kept %d requests", len(got))
+	}
+	if _, err := serveOptions(t, "--journal-size", "-5"); err == nil || !strings.Contains(err.Error(), "--journal-size") {
+		t.Errorf("a negative --journal-size: %v", err)
+	}
+}
+
+func TestServeRequestFaultsFlag(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  int
+	}{{"on", 503}, {"off", 200}} {
+		f, err := serveOptions(t, "--request-faults", c.value, "--auth", "off")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodGet, "/api/users/1", nil)
+		req.Header.Set(fake.FaultHeader, "status=503")
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("--request-faults %s: %d, want %d", c.value, rec.Code, c.want)
+		}
+	}
+}
+
+func TestServeCORSOriginsFlag(t *testing.T) {
+	f, err := serveOptions(t, "--cors-origins", "http://localhost:3000, https://app.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodOptions, "/api/users", nil)
+	req.Header.Set("Origin", "https://app.example")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	rec := httptest.NewRecorder()
+	f.ServeHTTP(rec, req)
+	if rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Origin") != "https://app.example" {
+		t.Errorf("a preflight of a listed origin: %d %v", rec.Code, rec.Header())
+	}
+	var out bytes.Buffer
+	printBanner(&out, "http://127.0.0.1:1", "", f, false, 0)
+	if !strings.Contains(out.String(), "CORS:       http://localhost:3000, https://app.example") {
+		t.Errorf("the banner:\n%s", out.String())
 	}
 }

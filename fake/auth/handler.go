@@ -94,6 +94,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// A declared length lets a wrapping handler tell the answer's last byte (the fake's request journal records
+	// the request before it), and a client need not read to a chunked end.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -26,6 +26,12 @@ func RateLimited(perSecond float64, burst int) string {
 // InjectedFault is the answer of a fault set through the admin surface.
 const InjectedFault = "Injected fault"
 
+// RequestFault is the answer a request asked for with the fake's fault header.
+const RequestFault = "Injected fault (X-Coupa-Fake-Fault)"
+
+// BadRequestFault refuses a fault header the fake cannot read.
+func BadRequestFault(why string) string { return "Invalid X-Coupa-Fake-Fault header: " + why }
+
 // Internal is a failure of the fake itself.
 const Internal = "Internal error in the fake (a bug): please report it"
 
