@@ -13,6 +13,7 @@ func allChecks() []*check {
 		writingChecks(),
 		writeFormChecks(),
 		subresourceChecks(),
+		doorChecks(),
 		validationChecks(),
 		securityChecks(),
 		robustnessChecks(),

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/coupa-kit/coupa-users/internal/railsxml"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // maxResponseBytes bounds a response body the suite reads: a page of 50 users is a few hundred kilobytes.
@@ -59,6 +60,8 @@ type request struct {
 	auth       authMode
 	credential string
 	header     http.Header
+	// noRedirect returns a redirect as it came (the authorization endpoint's 302) instead of following it.
+	noRedirect bool
 }
 
 // exchange is a request and its response, as checks and the validator see it.
@@ -78,6 +81,8 @@ type exchange struct {
 	value     any
 	decodeErr error
 	duration  time.Duration
+	// noRedirect: the request's redirect is not followed.
+	noRedirect bool
 }
 
 // contentType is the response's Content-Type.
@@ -157,12 +162,14 @@ func (c *client) send(ctx context.Context, check string, r request) *exchange {
 		u.RawQuery = r.query.Encode()
 	}
 	ex.url = u
+	ex.noRedirect = r.noRedirect
 	if err := c.encodeBody(r, ex); err != nil {
 		ex.err = err
 		return ex
 	}
 	if c.s.ReadOnly && r.method != http.MethodGet && r.method != http.MethodHead &&
-		!(r.method == http.MethodPost && r.absURL == c.s.tokenURL.String()) {
+		!(r.method == http.MethodPost && r.absURL == c.s.tokenURL.String()) &&
+		!(r.method == http.MethodPost && r.path == spec.GraphQLPath && graphQLQuery(ex.reqBody)) {
 		ex.err = errReadOnly
 		return ex
 	}
@@ -240,7 +247,13 @@ func (c *client) attempt(ctx context.Context, u *url.URL, header http.Header, ex
 	c.total++
 	c.byMethod[ex.method]++
 	c.mu.Unlock()
-	resp, err := c.hc.Do(req)
+	hc := c.hc
+	if ex.noRedirect {
+		stop := *c.hc
+		stop.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		hc = &stop
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		ex.err = err
 		return
@@ -343,4 +356,19 @@ func (c *client) decode(ex *exchange) {
 		return
 	}
 	ex.value = v
+}
+
+// graphQLQuery reports a GraphQL request that only reads: a JSON body whose document is a query (an operation
+// named "query", or the shorthand "{ ... }"), never a mutation or subscription. Read-only mode sends those and
+// nothing else to /api/graphql.
+func graphQLQuery(body []byte) bool {
+	var req struct {
+		Query string `json:"query"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return false
+	}
+	doc := strings.TrimSpace(req.Query)
+	return (strings.HasPrefix(doc, "{") || strings.HasPrefix(doc, "query")) &&
+		!strings.Contains(doc, "mutation") && !strings.Contains(doc, "subscription")
 }

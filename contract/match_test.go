@@ -221,3 +221,20 @@ func TestOutlierDiscriminates(t *testing.T) {
 		t.Error("an outlier for an element with a pattern (email) would be refused")
 	}
 }
+
+// Read-only mode sends GraphQL queries and nothing else to /api/graphql.
+func TestGraphQLQueryIsReadOnly(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"query":"query getUsers { users(query: \"id[gt]=1\") { id } }"}`: true,
+		`{"query":"{ user(id: 1) { id } }"}`:                               true,
+		`{"query":"mutation { deactivate(id: 1) }"}`:                       false,
+		`{"query":"{ a } mutation M { deactivate(id: 1) }"}`:               false,
+		`{"query":"subscription { users { id } }"}`:                        false,
+		`not json`:     false,
+		`{"query":""}`: false,
+	} {
+		if got := graphQLQuery([]byte(body)); got != want {
+			t.Errorf("%s: %v, want %v", body, got, want)
+		}
+	}
+}

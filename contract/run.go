@@ -252,7 +252,7 @@ func firstLine(s string) string {
 func (r *runner) notes() []string {
 	var out []string
 	if r.s.ReadOnly {
-		out = append(out, "read-only mode: only GET requests (and the token request) were sent; the writing checks were skipped")
+		out = append(out, "read-only mode: only GET requests (and the token request, and GraphQL queries) were sent; the writing checks were skipped")
 	}
 	if r.s.ClientID == "" {
 		out = append(out, "no client credentials: the read-scope and token-endpoint checks that need them were skipped")

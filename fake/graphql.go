@@ -13,11 +13,12 @@ import (
 	"github.com/coupa-kit/coupa-users/internal/graphql"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
-// GraphQLPath is Coupa's GraphQL endpoint ("Introducing GraphQL": the instance URL with /api/graphql). It answers
-// POST only, with the token and scope (core.user.read) the REST index needs.
-const GraphQLPath = "/api/graphql"
+// GraphQLPath is Coupa's GraphQL endpoint. It answers POST only, with the token and scope (core.user.read) the
+// REST index needs.
+const GraphQLPath = spec.GraphQLPath
 
 // serveGraphQL answers a GraphQL request: 200 with {"data":...,"errors":[...]} for anything GraphQL itself
 // judges (a syntax error, an unknown field, a bad `query` string), 400 (413 for one too large) with a GraphQL

@@ -52,7 +52,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&fl.tokenURL, "token-url", "", "OAuth2 token endpoint (default: the base URL's /oauth2/token, or /oauth2/access_tokens when that answers 404)")
 	fs.StringVar(&fl.apiKey, "api-key", os.Getenv("COUPA_API_KEY"), "legacy X-COUPA-API-KEY, instead of client credentials (env COUPA_API_KEY)")
 	fs.StringVar(&fl.token, "token", os.Getenv("COUPA_TOKEN"), "a bearer token obtained elsewhere, instead of client credentials (env COUPA_TOKEN)")
-	fs.BoolVar(&fl.readOnly, "read-only", false, "send GET requests only (and the token request): skip the writing checks; safe against production")
+	fs.BoolVar(&fl.readOnly, "read-only", false, "send GET requests only (and the token request, and GraphQL queries, never a mutation): skip the writing checks; safe against production")
 	fs.StringVar(&fl.format, "format", "both", "formats to check: json, xml or both")
 	fs.StringVar(&fl.responseFilter, "response-filter", "", "a response filter the implementation defines for users (Coupa: Setup > Integrations > API Filters), for reading/response-filter/named; without it that check is skipped")
 	fs.Var(&fl.only, "only", "run only these checks: names, prefixes or globs, comma-separated or repeated (reading, writing/max-length/*)")

@@ -13,14 +13,16 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // Where the fake serves OpenID Connect's documents, and Coupa's authorization endpoint.
 const (
 	// AuthorizePath is the authorization endpoint, where Coupa has it (OpenID Connect Clients).
-	AuthorizePath = "/oauth2/authorizations/new"
+	AuthorizePath = spec.AuthorizePath
 	// DiscoveryPath is OpenID Connect Discovery's document.
-	DiscoveryPath = "/.well-known/openid-configuration"
+	DiscoveryPath = spec.DiscoveryPath
 	// JWKSPath holds the public key that signs ID tokens.
 	JWKSPath = "/oauth2/jwks"
 )

@@ -5,6 +5,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/coupa-kit/coupa-users/contract"
 	"github.com/coupa-kit/coupa-users/fake"
 	"github.com/coupa-kit/coupa-users/fake/auth"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // newFake builds an in-process fake with 50 generated users.
@@ -68,8 +70,16 @@ func (c *methodCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.seen = map[string]int{}
 	}
 	key := r.Method
-	if r.URL.Path == "/oauth2/token" {
+	if r.URL.Path == "/oauth2/token" || r.URL.Path == spec.GraphQLPath {
 		key += " " + r.URL.Path
+	}
+	if r.URL.Path == spec.GraphQLPath && r.Body != nil {
+		// Read-only mode's GraphQL requests are queries: a mutation is counted apart, to be refused.
+		data, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		if bytes.Contains(data, []byte("mutation")) {
+			key += " mutation"
+		}
 	}
 	c.seen[key]++
 	c.mu.Unlock()

@@ -534,6 +534,21 @@ func variants() []variant {
 			catch: []string{"robustness/unknown-response-filter"},
 		},
 		{
+			name: "graphql-ignores-query", broken: "GraphQL's users(query:) ignores the id[gt] of its query",
+			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
+				gt := regexp.MustCompile(`id\[gt\]=\d+`)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == spec.GraphQLPath && r.Body != nil {
+						data, _ := io.ReadAll(r.Body)
+						data = gt.ReplaceAll(data, []byte("id[gt]=0"))
+						r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(data)), int64(len(data))
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			catch: []string{"reading/graphql/users"},
+		},
+		{
 			name: "business-group-add-ignored", broken: "adding a user to a business group answers 200 and changes nothing",
 			wrap: func(_ *fake.Fake, next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
