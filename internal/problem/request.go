@@ -44,7 +44,9 @@ func NoRoute(method, path string) string {
 func UserNotFound(id string) string { return RecordNotFound("User", id) }
 
 // RecordNotFound is ActiveRecord's answer to an id no record of the class has ("Address").
-func RecordNotFound(class, id string) string { return "Couldn't find " + class + " with 'id'=" + Short(id) }
+func RecordNotFound(class, id string) string {
+	return "Couldn't find " + class + " with 'id'=" + Short(id)
+}
 
 // BodyTooLarge refuses a body over the fake's limit.
 func BodyTooLarge(limit int) string {
