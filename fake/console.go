@@ -171,6 +171,12 @@ func (f *Fake) consoleSearch(ctx context.Context, p *consolePage, page int) erro
 	values.Set("limit", strconv.Itoa(size))
 	values.Set("offset", strconv.Itoa(offset+page*size))
 	q, err := f.queryOptions().Parse(values, f.spec)
+	if err == nil && q.Limit != size {
+		// The engine capped the limit (Coupa's maximum): a page is that many users, so its offset moves.
+		size = q.Limit
+		values.Set("offset", strconv.Itoa(offset+page*size))
+		q, err = f.queryOptions().Parse(values, f.spec)
+	}
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,19 @@ func TestConsolePages(t *testing.T) {
 	}
 }
 
+// TestConsolePagesAtTheCappedLimit: a limit over Coupa's maximum is capped by the engine, and the pages follow it.
+func TestConsolePagesAtTheCappedLimit(t *testing.T) {
+	s := newServer(t, fake.Options{Users: 120, Seed: 1})
+	q := url.QueryEscape("limit=500")
+	first, second := string(consoleGet(t, s, "/_admin/console?q="+q).body), string(consoleGet(t, s, "/_admin/console?page=1&q="+q).body)
+	if n := strings.Count(first, `class="login"`); n != 50 {
+		t.Errorf("page 0 lists %d users, want 50 (the capped limit)", n)
+	}
+	if !strings.Contains(second, "from offset 50") || !strings.Contains(second, `href="/_admin/console/users/51"`) {
+		t.Errorf("page 1 does not start at offset 50, user 51")
+	}
+}
+
 func TestConsoleShowsQueryErrorsEscaped(t *testing.T) {
 	s, _ := consoleServer(t)
 	r := consoleGet(t, s, "/_admin/console?q="+url.QueryEscape(`login[nope]=<script>alert(1)</script>`))
