@@ -151,6 +151,19 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Errorf("with the fault cleared, GET /api/users answers %d, want 200", got)
 	}
 
+	do("set the clock",
+		chromedp.SetValue(css("#clock-now"), "2030-01-01T00:00:00Z"),
+		chromedp.Click(css("#clock-set")),
+		waitText("#clock", `"now": "2030-01-01T00:00:00Z"`))
+	do("advance the clock",
+		chromedp.SetValue(css("#clock-by"), "1h"),
+		chromedp.Click(css("#clock-advance")),
+		waitText("#clock", `"now": "2030-01-01T01:00:00Z"`))
+	if now := s.Clock().Now(); !now.Equal(time.Date(2030, 1, 1, 1, 0, 0, 0, time.UTC)) {
+		t.Errorf("the fake's clock reads %s after the console set and advanced it", now)
+	}
+	do("release the clock", chromedp.Click(css("#clock-reset")), waitText("#clock", `"frozen": false`))
+
 	navigate("reset", chromedp.Click(css("#reset")))
 	do("reset done", waitText("#status", "Reset: "))
 	// Back to the seeded users: the API users only, the fixtures gone.
