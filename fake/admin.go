@@ -27,8 +27,9 @@ const MaxAdminBodyBytes = 256 << 20
 
 func (f *Fake) adminRoutes(m *mux.Router) {
 	m.Use(f.adminOnly)
-	m.HandleFunc("", f.adminIndex).Methods(http.MethodGet)
-	m.HandleFunc("/", f.adminIndex).Methods(http.MethodGet)
+	m.HandleFunc("", f.adminHome).Methods(http.MethodGet)
+	m.HandleFunc("/", f.adminHome).Methods(http.MethodGet)
+	f.consoleRoutes(m)
 	m.HandleFunc("/reset", f.adminReset).Methods(http.MethodPost)
 	m.HandleFunc("/users", f.adminLoadUsers).Methods(http.MethodPost)
 	m.HandleFunc("/state", f.adminGetState).Methods(http.MethodGet)
@@ -112,6 +113,7 @@ func (f *Fake) adminIndex(w http.ResponseWriter, r *http.Request) {
 	adminJSON(w, http.StatusOK, map[string]any{
 		"writes": "POST, PUT and DELETE need Content-Type: application/json, or " + AdminHeader + ": 1 without a body",
 		"endpoints": []string{
+			"GET    " + ConsolePath + "          the console, a page for a browser (GET " + AdminPrefix + "/ with Accept: text/html goes there)",
 			"POST   " + AdminPrefix + "/reset            back to the seeded users",
 			"POST   " + AdminPrefix + "/users?mode=add   load fixture users (JSON array or {\"users\":[...]}); mode=replace drops the others",
 			"GET    " + AdminPrefix + "/state            dump every user exactly (ids, timestamps, input-only values)",
