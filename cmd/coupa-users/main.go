@@ -2,6 +2,7 @@
 //
 //	coupa-users serve   start the fake
 //	coupa-users check   run the contract suite against a base URL
+//	coupa-users snapshot read a tenant's users, pseudonymised, into a fixture file for serve --fixtures
 //	coupa-users spec    print the OpenAPI document
 //	coupa-users version print the version
 package main
@@ -31,6 +32,7 @@ func commands() []command {
 	return []command{
 		{"serve", "start the fake Users API", runServe},
 		{"check", "run the contract suite against a base URL", runCheck},
+		{"snapshot", "read a tenant's users, pseudonymised, into a fixture file", runSnapshot},
 		{"spec", "print the OpenAPI document (--format yaml|json)", runSpec},
 		{"version", "print the version", runVersion},
 	}

@@ -92,28 +92,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		prog.maxID = maxID
 	}
 	res.Requests++
+	// Pages are fetched one ahead of the one being written: the next page's query needs only the last id of this
+	// one, so the tenant renders page n+1 while page n is pseudonymised.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched, 1)
+	go fetchPages(ctx, rd, cp.LastID, pages)
 	var line bytes.Buffer
-	for {
-		q := url.Values{"order_by": {"id"}, "dir": {"asc"}, "limit": {strconv.Itoa(pageSize)}}
-		if cp.LastID > 0 {
-			q.Set("id[gt]", strconv.FormatInt(cp.LastID, 10))
-		}
-		a, err := rd.get(ctx, "/api/users", q)
+	finished := false
+	for pg := range pages {
 		res.Requests++
-		if err != nil {
-			return nil, fmt.Errorf("snapshot: %w (the checkpoint keeps %d users: --resume goes on)", err, cp.Users)
+		if pg.err != nil {
+			return nil, fmt.Errorf("snapshot: %w (the checkpoint keeps %d users: --resume goes on)", pg.err, cp.Users)
 		}
-		page, err := decodePage(a)
-		if err != nil {
-			return nil, fmt.Errorf("snapshot: page after id %d: %w", cp.LastID, err)
-		}
-		if len(page) == 0 {
+		if len(pg.users) == 0 {
+			finished = true
 			break
 		}
 		line.Reset()
-		for _, raw := range page {
-			if err := convert(raw.user, cat, sc, &line); err != nil {
-				return nil, fmt.Errorf("snapshot: user %d: %w", raw.id, err)
+		for i := range pg.users {
+			if err := convert(&pg.users[i], cat, sc, &line); err != nil {
+				return nil, fmt.Errorf("snapshot: user %d: %w", pg.ids[i], err)
 			}
 		}
 		if _, err := part.Write(line.Bytes()); err != nil {
@@ -122,11 +121,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err := part.Sync(); err != nil {
 			return nil, fmt.Errorf("snapshot: syncing %s: %w", part.Name(), err)
 		}
-		cp.LastID, cp.Users, cp.Bytes = page[len(page)-1].id, cp.Users+len(page), cp.Bytes+int64(line.Len())
+		cp.LastID, cp.Users, cp.Bytes = pg.ids[len(pg.ids)-1], cp.Users+len(pg.users), cp.Bytes+int64(line.Len())
 		if err := cp.save(opts.Out); err != nil {
 			return nil, fmt.Errorf("snapshot: %w", err)
 		}
 		prog.update(cp.Users, cp.LastID, false)
+	}
+	if !finished { // the fetcher stopped for the context
+		return nil, fmt.Errorf("snapshot: %w (the checkpoint keeps %d users: --resume goes on)", context.Cause(ctx), cp.Users)
 	}
 	prog.update(cp.Users, cp.LastID, true)
 	if err := finish(opts.Out, part, cp, res.Remapped); err != nil {
@@ -180,52 +182,82 @@ func highestID(ctx context.Context, rd *reader) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	page, err := decodePage(a)
-	if err != nil || len(page) == 0 {
+	ids, _, err := decodePage(a)
+	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	return page[0].id, nil
+	return ids[0], nil
 }
 
-type rawUser struct {
-	id   int64
-	user json.RawMessage
+// fetched is a page of users, or the error that ended the paging. An empty page is the last.
+type fetched struct {
+	ids   []int64
+	users []fixtures.User
+	err   error
 }
 
-// decodePage reads a page of users. An empty page is the end; so is 404, Coupa's XML answer to no match, should a
-// tenant answer JSON the same way.
-func decodePage(a *answer) ([]rawUser, error) {
+// fetchPages pages through the users in id order after lastID, sending each page, until an empty page or an
+// error (sent too), or until ctx ends. It closes the channel when done.
+func fetchPages(ctx context.Context, rd *reader, lastID int64, out chan<- fetched) {
+	defer close(out)
+	for {
+		q := url.Values{"order_by": {"id"}, "dir": {"asc"}, "limit": {strconv.Itoa(pageSize)}}
+		if lastID > 0 {
+			q.Set("id[gt]", strconv.FormatInt(lastID, 10))
+		}
+		var pg fetched
+		a, err := rd.get(ctx, "/api/users", q)
+		if err == nil {
+			pg.ids, pg.users, err = decodePage(a)
+			if err != nil {
+				err = fmt.Errorf("page after id %d: %w", lastID, err)
+			}
+		}
+		pg.err = err
+		select {
+		case out <- pg:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || len(pg.ids) == 0 {
+			return
+		}
+		lastID = pg.ids[len(pg.ids)-1]
+	}
+}
+
+// decodePage reads a page of users: their ids, and the users as fixtures read them (the response form). An empty
+// page is the end; so is 404, Coupa's XML answer to no match, should a tenant answer JSON the same way.
+func decodePage(a *answer) ([]int64, []fixtures.User, error) {
 	if a.status == http.StatusNotFound {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if a.status != http.StatusOK {
-		return nil, fmt.Errorf("status %d: %.300s", a.status, a.body)
+		return nil, nil, fmt.Errorf("status %d: %.300s", a.status, a.body)
 	}
-	var users []json.RawMessage
-	if err := json.Unmarshal(a.body, &users); err != nil {
-		return nil, fmt.Errorf("not a JSON array of users: %w", err)
+	users, err := fixtures.ReadUsers(bytes.NewReader(a.body))
+	if err != nil {
+		return nil, nil, err
 	}
-	page := make([]rawUser, len(users))
-	for i, u := range users {
-		var head struct {
-			ID int64 `json:"id"`
+	ids, err := pageIDs(a.body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ids) != len(users) {
+		return nil, nil, fmt.Errorf("%d users but %d ids", len(users), len(ids))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] { // id[gt] paging needs them in order
+			return nil, nil, fmt.Errorf("ids out of order: %d after %d", ids[i], ids[i-1])
 		}
-		if err := json.Unmarshal(u, &head); err != nil || head.ID <= 0 {
-			return nil, fmt.Errorf("user %d of the page has no id", i)
-		}
-		page[i] = rawUser{id: head.ID, user: u}
 	}
-	return page, nil
+	return ids, users, nil
 }
 
 // convert turns a user as the API returns it into a scrubbed line of the part file. The user goes through
 // fixtures.User first: its request form keeps only what a fixture can hold (references by natural key, no ids,
 // no copies of other users' records), so nothing the scrubber does not know of reaches the file.
-func convert(raw json.RawMessage, cat *catalogue, sc *scrubber, out *bytes.Buffer) error {
-	var u fixtures.User
-	if err := u.UnmarshalJSON(raw); err != nil {
-		return err
-	}
+func convert(u *fixtures.User, cat *catalogue, sc *scrubber, out *bytes.Buffer) error {
 	form, err := u.MarshalJSON()
 	if err != nil {
 		return err
