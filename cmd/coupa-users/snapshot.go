@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coupa-kit/coupa-users/internal/readonly"
 	"github.com/coupa-kit/coupa-users/internal/snapshot"
 )
 
@@ -92,7 +93,7 @@ func (fl *snapshotFlags) options(stderr io.Writer) (snapshot.Options, error) {
 	}
 	opts := snapshot.Options{
 		BaseURL:     strings.TrimRight(fl.baseURL, "/"),
-		Credentials: snapshot.Credentials{ClientID: fl.clientID, ClientSecret: fl.clientSecret, APIKey: fl.apiKey, Token: fl.token},
+		Credentials: readonly.Credentials{ClientID: fl.clientID, ClientSecret: fl.clientSecret, APIKey: fl.apiKey, Token: fl.token},
 		Out:         fl.out, Rate: fl.rate, Keep: fl.keep, Key: []byte(key), Resume: fl.resume, Timeout: fl.timeout,
 	}
 	if !fl.quiet {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/readonly"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -25,7 +26,7 @@ const pageSize = 50
 type Options struct {
 	// BaseURL is the tenant's address (https://acme.coupahost.com); the token URL is BaseURL/oauth2/token.
 	BaseURL     string
-	Credentials Credentials
+	Credentials readonly.Credentials
 	// Out is the fixture file to write; Out.part and Out.checkpoint hold a run's progress until it ends.
 	Out string
 	// Rate is requests per second; 0 or less means no limit.
@@ -75,10 +76,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = 60 * time.Second
-	}
-	rd := newReader(base, opts.Credentials, opts.HTTPClient, opts.Rate, timeout)
+	rd := readonly.New(base, opts.Credentials, opts.HTTPClient, opts.Rate, timeout)
 
 	cp, part, err := openPart(opts, base.String())
 	if err != nil {
@@ -177,8 +175,8 @@ func openPart(opts Options, baseURL string) (*checkpoint, *os.File, error) {
 }
 
 // highestID asks for the last user by id, for the progress estimate.
-func highestID(ctx context.Context, rd *reader) (int64, error) {
-	a, err := rd.get(ctx, "/api/users", url.Values{"order_by": {"id"}, "dir": {"desc"}, "limit": {"1"}, "fields": {`["id"]`}})
+func highestID(ctx context.Context, rd *readonly.Client) (int64, error) {
+	a, err := rd.Get(ctx, "/api/users", url.Values{"order_by": {"id"}, "dir": {"desc"}, "limit": {"1"}, "fields": {`["id"]`}}, "")
 	if err != nil {
 		return 0, err
 	}
@@ -198,7 +196,7 @@ type fetched struct {
 
 // fetchPages pages through the users in id order after lastID, sending each page, until an empty page or an
 // error (sent too), or until ctx ends. It closes the channel when done.
-func fetchPages(ctx context.Context, rd *reader, lastID int64, out chan<- fetched) {
+func fetchPages(ctx context.Context, rd *readonly.Client, lastID int64, out chan<- fetched) {
 	defer close(out)
 	for {
 		q := url.Values{"order_by": {"id"}, "dir": {"asc"}, "limit": {strconv.Itoa(pageSize)}}
@@ -206,7 +204,7 @@ func fetchPages(ctx context.Context, rd *reader, lastID int64, out chan<- fetche
 			q.Set("id[gt]", strconv.FormatInt(lastID, 10))
 		}
 		var pg fetched
-		a, err := rd.get(ctx, "/api/users", q)
+		a, err := rd.Get(ctx, "/api/users", q, "")
 		if err == nil {
 			pg.ids, pg.users, err = decodePage(a)
 			if err != nil {
@@ -228,18 +226,18 @@ func fetchPages(ctx context.Context, rd *reader, lastID int64, out chan<- fetche
 
 // decodePage reads a page of users: their ids, and the users as fixtures read them (the response form). An empty
 // page is the end; so is 404, Coupa's XML answer to no match, should a tenant answer JSON the same way.
-func decodePage(a *answer) ([]int64, []fixtures.User, error) {
-	if a.status == http.StatusNotFound {
+func decodePage(a *readonly.Answer) ([]int64, []fixtures.User, error) {
+	if a.Status == http.StatusNotFound {
 		return nil, nil, nil
 	}
-	if a.status != http.StatusOK {
-		return nil, nil, fmt.Errorf("status %d: %.300s", a.status, a.body)
+	if a.Status != http.StatusOK {
+		return nil, nil, fmt.Errorf("status %d: %.300s", a.Status, a.Body)
 	}
-	users, err := fixtures.ReadUsers(bytes.NewReader(a.body))
+	users, err := fixtures.ReadUsers(bytes.NewReader(a.Body))
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := pageIDs(a.body)
+	ids, err := pageIDs(a.Body)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coupa-kit/coupa-users/fake"
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/readonly"
 	"github.com/coupa-kit/coupa-users/internal/snapshot"
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -20,7 +21,7 @@ import (
 var testKey = []byte("test key: not secret")
 
 // creds are the fake's default client.
-var creds = snapshot.Credentials{ClientID: "coupa-fake-client", ClientSecret: "coupa-fake-secret"}
+var creds = readonly.Credentials{ClientID: "coupa-fake-client", ClientSecret: "coupa-fake-secret"}
 
 func run(t *testing.T, base, out string, mod func(*snapshot.Options)) *snapshot.Result {
 	t.Helper()

@@ -1,4 +1,6 @@
-package snapshot
+// Package readonly is the HTTP client of the commands that read a tenant (snapshot, diff): read-only by
+// construction, it can send GET requests and the OAuth token request, and nothing else.
+package readonly
 
 import (
 	"context"
@@ -23,7 +25,7 @@ type Credentials struct {
 	Token                  string
 }
 
-// readScope is the only scope a snapshot asks for: a token that cannot write cannot be made to.
+// readScope is the only scope the client asks for: a token that cannot write cannot be made to.
 const readScope = "core.user.read"
 
 // maxAttempts is how many times a GET is sent when the server answers 429.
@@ -32,10 +34,10 @@ const maxAttempts = 7
 // maxBody bounds an answer: a page of 50 users is a few hundred kilobytes.
 const maxBody = 16 << 20
 
-// reader is the snapshot's only HTTP client, read-only by construction: its one method for the API, get, sends GET
-// and nothing else, and the token request is the only POST, to the token URL, with a form and the read scope. It
-// paces requests with a token bucket and retries 429 with backoff.
-type reader struct {
+// Client is read-only by construction: its one method for the API, Get, sends GET and nothing else, and the token
+// request is the only POST, to the token URL, with a form and the read scope. It paces requests with a token bucket
+// and retries 429 with backoff.
+type Client struct {
 	base    *url.URL
 	creds   Credentials
 	hc      *http.Client
@@ -48,30 +50,38 @@ type reader struct {
 	expires time.Time
 }
 
-func newReader(base *url.URL, creds Credentials, hc *http.Client, rate float64, timeout time.Duration) *reader {
+// New returns a client for the API at base: rate requests per second (0 or less: no limit), each bounded by
+// timeout (0: 60 s); hc nil means a default HTTP client.
+func New(base *url.URL, creds Credentials, hc *http.Client, rate float64, timeout time.Duration) *Client {
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
 	if hc == nil {
 		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	// A burst of one: a snapshot is a steady stream, and a tenant's limit counts every second.
-	return &reader{base: base, creds: creds, hc: hc, limiter: ratelimit.New(rate, 1), timeout: timeout, sleep: ratelimit.Sleep}
+	return &Client{base: base, creds: creds, hc: hc, limiter: ratelimit.New(rate, 1), timeout: timeout, sleep: ratelimit.Sleep}
 }
 
-// answer is a response as the snapshot needs it.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
+// Answer is a response: status, headers and body (at most 16 MiB).
+type Answer struct {
+	Status int
+	Header http.Header
+	Body   []byte
 }
 
-// get sends GET path?query with Accept: application/json, retrying 429.
-func (r *reader) get(ctx context.Context, path string, query url.Values) (*answer, error) {
+// Get sends GET path?query with the Accept given ("" means application/json), retrying 429.
+func (r *Client) Get(ctx context.Context, path string, query url.Values, accept string) (*Answer, error) {
+	if accept == "" {
+		accept = "application/json"
+	}
 	u := r.base.JoinPath(path)
 	u.RawQuery = query.Encode()
 	for attempt := 1; ; attempt++ {
 		if err := r.limiter.Wait(ctx); err != nil {
 			return nil, err
 		}
-		h := http.Header{"Accept": {"application/json"}}
+		h := http.Header{"Accept": {accept}}
 		if err := r.authorize(ctx, h); err != nil {
 			return nil, err
 		}
@@ -79,17 +89,17 @@ func (r *reader) get(ctx context.Context, path string, query url.Values) (*answe
 		if err != nil {
 			return nil, fmt.Errorf("GET %s: %w", u.Redacted(), err)
 		}
-		if a.status != http.StatusTooManyRequests || attempt == maxAttempts {
+		if a.Status != http.StatusTooManyRequests || attempt == maxAttempts {
 			return a, nil
 		}
-		if err := r.sleep(ctx, ratelimit.Backoff(attempt, a.header.Get("Retry-After"))); err != nil {
+		if err := r.sleep(ctx, ratelimit.Backoff(attempt, a.Header.Get("Retry-After"))); err != nil {
 			return nil, err
 		}
 	}
 }
 
 // authorize sets the credentials of an API request, getting a token first when needed.
-func (r *reader) authorize(ctx context.Context, h http.Header) error {
+func (r *Client) authorize(ctx context.Context, h http.Header) error {
 	switch {
 	case r.creds.ClientID != "":
 		tok, err := r.bearer(ctx)
@@ -108,7 +118,7 @@ func (r *reader) authorize(ctx context.Context, h http.Header) error {
 }
 
 // bearer returns a cached token while it has more than a minute to live, else asks the token endpoint for one.
-func (r *reader) bearer(ctx context.Context) (string, error) {
+func (r *Client) bearer(ctx context.Context) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.token != "" && time.Until(r.expires) > time.Minute {
@@ -126,8 +136,8 @@ func (r *reader) bearer(ctx context.Context) (string, error) {
 		AccessToken string  `json:"access_token"`
 		ExpiresIn   float64 `json:"expires_in"`
 	}
-	if a.status != http.StatusOK || json.Unmarshal(a.body, &body) != nil || body.AccessToken == "" {
-		return "", fmt.Errorf("token request: status %d: %.300s", a.status, a.body)
+	if a.Status != http.StatusOK || json.Unmarshal(a.Body, &body) != nil || body.AccessToken == "" {
+		return "", fmt.Errorf("token request: status %d: %.300s", a.Status, a.Body)
 	}
 	ttl := 3600.0
 	if body.ExpiresIn > 0 {
@@ -137,8 +147,8 @@ func (r *reader) bearer(ctx context.Context) (string, error) {
 	return r.token, nil
 }
 
-// do sends one request. It is unexported and called with GET from get and POST from bearer only.
-func (r *reader) do(ctx context.Context, method, target string, h http.Header, body io.Reader) (*answer, error) {
+// do sends one request. It is unexported and called with GET from Get and POST from bearer only.
+func (r *Client) do(ctx context.Context, method, target string, h http.Header, body io.Reader) (*Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
@@ -155,5 +165,5 @@ func (r *reader) do(ctx context.Context, method, target string, h http.Header, b
 	if err != nil {
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	return &answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	return &Answer{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
