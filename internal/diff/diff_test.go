@@ -116,6 +116,7 @@ type alter struct {
 var (
 	mentionName = regexp.MustCompile(`,"mention-name":("[^"]*"|null)`)
 	activeTrue  = regexp.MustCompile(`"active":(true|false)`)
+	loginEmail  = regexp.MustCompile(`"login":("[^"]*"),"email":("[^"]*")`)
 )
 
 func (a *alter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -126,8 +127,9 @@ func (a *alter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.next.ServeHTTP(rec, r)
 	body := rec.Body.Bytes()
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		body = mentionName.ReplaceAll(body, nil)                    // JSON: drop a key
-		body = activeTrue.ReplaceAll(body, []byte(`"active":"$1"`)) // JSON: a boolean becomes a string
+		body = mentionName.ReplaceAll(body, nil)                            // JSON: drop a key
+		body = activeTrue.ReplaceAll(body, []byte(`"active":"$1"`))         // JSON: a boolean becomes a string
+		body = loginEmail.ReplaceAll(body, []byte(`"email":$2,"login":$1`)) // JSON: two keys swapped
 		body = bytes.ReplaceAll(body, []byte("<role>"), []byte("<role-item>"))
 		body = bytes.ReplaceAll(body, []byte("</role>"), []byte("</role-item>")) // XML: rename an item
 	}
@@ -136,7 +138,14 @@ func (a *alter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.Header()[k] = v
 		}
 	}
-	w.WriteHeader(rec.Code)
+	if strings.HasPrefix(w.Header().Get("Content-Type"), "application/xml") {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8") // a header
+	}
+	code := rec.Code
+	if r.URL.Path == "/api/users/999999999" {
+		code = http.StatusBadRequest // a status
+	}
+	w.WriteHeader(code)
 	io.Copy(w, bytes.NewReader(body))
 }
 
@@ -157,13 +166,17 @@ func TestDiffFindsEveryAlteration(t *testing.T) {
 		case d.Kind == diff.KindType && strings.HasSuffix(d.Path, ".active") && d.Tenant == "boolean" && d.Fake == "string":
 		case d.Kind == diff.KindMissing && strings.HasSuffix(d.Path, "/roles/role"):
 		case d.Kind == diff.KindExtra && strings.HasSuffix(d.Path, "/roles/role-item"):
+		case d.Kind == diff.KindOrder && strings.Contains(d.Tenant, "login,email") && strings.Contains(d.Fake, "email,login"):
+		case d.Kind == diff.KindHeader && strings.HasSuffix(d.Probe, "/xml") && d.Fake == "text/xml; charset=utf-8":
+		case d.Kind == diff.KindStatus && strings.HasPrefix(d.Probe, "errors/unknown-id/") && d.Tenant == "404" && d.Fake == "400":
 		default:
 			t.Errorf("unexpected difference %+v", d)
 			continue
 		}
 		found[d.Kind+" "+d.Path[strings.LastIndexAny(d.Path, "./")+1:]] = true
 	}
-	for _, k := range []string{"missing mention-name", "type active", "missing role", "extra role-item"} {
+	for _, k := range []string{"missing mention-name", "type active", "missing role", "extra role-item", "order $",
+		"header Content-Type", "status "} {
 		if !found[k] {
 			t.Errorf("alteration not found: %s", k)
 		}
