@@ -15,7 +15,7 @@ import (
 type diffFlags struct {
 	tenant, fake       string
 	tenantCreds, fakes readonly.Credentials
-	jsonOut            string
+	jsonOut, htmlOut   string
 	rate, minScore     float64
 	timeout            time.Duration
 }
@@ -36,6 +36,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&fl.rate, "rate", 20, "requests per second to each side; 0: no limit")
 	fs.Float64Var(&fl.minScore, "min-score", 1, "exit 1 when the overall score is below this (1: any difference)")
 	fs.StringVar(&fl.jsonOut, "json", "", "write a JSON report to this file")
+	fs.StringVar(&fl.htmlOut, "html", "", "write a self-contained HTML report to this file")
 	fs.DurationVar(&fl.timeout, "timeout", 60*time.Second, "timeout of each request")
 	fs.Usage = func() {
 		w := fs.Output()
@@ -69,8 +70,14 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "coupa-users diff:", err)
 		return exitUsage
 	}
-	if fl.jsonOut != "" {
-		if err := writeFile(fl.jsonOut, rep.WriteJSON); err != nil {
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{fl.jsonOut, rep.WriteJSON}, {fl.htmlOut, rep.WriteHTML}} {
+		if out.path == "" {
+			continue
+		}
+		if err := writeFile(out.path, out.write); err != nil {
 			fmt.Fprintln(stderr, "coupa-users diff:", err)
 			return exitUsage
 		}

@@ -25,9 +25,9 @@ func TestDiffCommand(t *testing.T) {
 	if !strings.Contains(stdout.String(), "no structural differences") {
 		t.Errorf("stdout: %s", stdout.String())
 	}
-	out := filepath.Join(t.TempDir(), "diff.json")
+	out, page := filepath.Join(t.TempDir(), "diff.json"), filepath.Join(t.TempDir(), "diff.html")
 	stdout.Reset()
-	if code := run(context.Background(), append([]string{"diff", "--tenant", a, "--fake", other, "--json", out}, creds...), &stdout, &stderr); code != exitFailures {
+	if code := run(context.Background(), append([]string{"diff", "--tenant", a, "--fake", other, "--json", out, "--html", page}, creds...), &stdout, &stderr); code != exitFailures {
 		t.Fatalf("warnings omitted: exit %d, want %d\n%s", code, exitFailures, stdout.String())
 	}
 	var rep struct {
@@ -37,6 +37,9 @@ func TestDiffCommand(t *testing.T) {
 	data, _ := os.ReadFile(out)
 	if err := json.Unmarshal(data, &rep); err != nil || len(rep.Differences) == 0 {
 		t.Fatalf("JSON report: %v: %s", err, data)
+	}
+	if html, _ := os.ReadFile(page); !strings.Contains(string(html), "<td>errors/unknown-id/json</td>") {
+		t.Errorf("the HTML report lacks the differences: %.500s", html)
 	}
 	if code := run(context.Background(), append([]string{"diff", "--tenant", a, "--fake", other, "--min-score", "0.9"}, creds...), &stdout, &stderr); code != 0 {
 		t.Errorf("--min-score 0.9 with score %.3f: exit %d", rep.Overall, code)
