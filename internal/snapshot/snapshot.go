@@ -75,8 +75,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	timeout := opts.Timeout
-	rd := readonly.New(base, opts.Credentials, opts.HTTPClient, opts.Rate, timeout)
+	rd := readonly.New(base, opts.Credentials, opts.HTTPClient, opts.Rate, opts.Timeout)
 
 	cp, part, err := openPart(opts, base.String())
 	if err != nil {
