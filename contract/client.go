@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/coupa-kit/coupa-users/internal/railsxml"
+	"github.com/coupa-kit/coupa-users/internal/ratelimit"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -98,7 +98,7 @@ func (ex *exchange) contentType() string {
 type client struct {
 	s       *settings
 	hc      *http.Client
-	limiter *bucket
+	limiter *ratelimit.Bucket
 	creds   *credentials
 	// schemaFor picks the schema an XML response body is read by (nil when unknown).
 	schemaFor func(*exchange) *openapi3.Schema
@@ -118,20 +118,9 @@ func newClient(s *settings) *client {
 	if hc == nil {
 		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
-	c := &client{s: s, hc: hc, limiter: newBucket(s.Rate, s.Burst), byMethod: map[string]int{}, sleep: sleepCtx}
+	c := &client{s: s, hc: hc, limiter: ratelimit.New(s.Rate, s.Burst), byMethod: map[string]int{}, sleep: ratelimit.Sleep}
 	c.creds = &credentials{c: c, tokens: map[string]cachedToken{}}
 	return c
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // counts returns the request counters for the report.
@@ -189,7 +178,7 @@ func (c *client) send(ctx context.Context, check string, r request) *exchange {
 	}
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
-		if err := c.limiter.wait(ctx); err != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
 			ex.err = err
 			return ex
 		}
@@ -200,7 +189,7 @@ func (c *client) send(ctx context.Context, check string, r request) *exchange {
 		c.mu.Lock()
 		c.rateLimited++
 		c.mu.Unlock()
-		if err := c.sleep(ctx, backoff(attempt, ex.header)); err != nil {
+		if err := c.sleep(ctx, ratelimit.Backoff(attempt, ex.header.Get("Retry-After"))); err != nil {
 			ex.err = err
 			return ex
 		}
@@ -213,15 +202,6 @@ func (c *client) send(ctx context.Context, check string, r request) *exchange {
 		}
 	}
 	return ex
-}
-
-// backoff is the wait before attempt+1 after a 429: Retry-After when the server sends one, else 0.5 s doubling up to
-// 8 s (Coupa sends no Retry-After; its window is a second).
-func backoff(attempt int, h http.Header) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s >= 0 && s <= 60 {
-		return time.Duration(s) * time.Second
-	}
-	return min(500*time.Millisecond<<(attempt-1), 8*time.Second)
 }
 
 // attempt sends the request once, filling the exchange's response (or err). A write, once sent, is not abandoned

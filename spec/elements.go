@@ -63,6 +63,7 @@ type Element struct {
 	Out         bool       // returned
 	Required    bool       // required on create
 	Unique      bool       // unique across users
+	Personal    bool       // personal data (x-coupa-personal): what a snapshot pseudonymises
 	Nullable    bool       // may be null in responses
 	List        bool       // an array of objects
 	Object      string     // for KindObject: the associated object's schema name ("Role")
@@ -167,6 +168,7 @@ func (s *Spec) buildViews() error {
 		e.Description = v.Description
 		e.SeedName, _ = v.Extensions["x-coupa-element"].(string)
 		e.Unique, _ = v.Extensions["x-coupa-unique"].(bool)
+		e.Personal, _ = v.Extensions["x-coupa-personal"].(bool)
 		e.FilterOnly, _ = v.Extensions["x-coupa-filter-only"].(bool)
 		_, e.Subresource = v.Extensions["x-coupa-subresource"].(string)
 		typed, orNull := typedBranch(v)

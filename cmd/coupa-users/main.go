@@ -2,6 +2,8 @@
 //
 //	coupa-users serve   start the fake
 //	coupa-users check   run the contract suite against a base URL
+//	coupa-users snapshot read a tenant's users, pseudonymised, into a fixture file for serve --fixtures
+//	coupa-users diff    compare the structure of a tenant's answers with a fake's, scored
 //	coupa-users spec    print the OpenAPI document
 //	coupa-users version print the version
 package main
@@ -31,6 +33,8 @@ func commands() []command {
 	return []command{
 		{"serve", "start the fake Users API", runServe},
 		{"check", "run the contract suite against a base URL", runCheck},
+		{"snapshot", "read a tenant's users, pseudonymised, into a fixture file", runSnapshot},
+		{"diff", "compare the structure of a tenant's answers with a fake's", runDiff},
 		{"spec", "print the OpenAPI document (--format yaml|json)", runSpec},
 		{"version", "print the version", runVersion},
 	}

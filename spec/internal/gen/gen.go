@@ -867,6 +867,9 @@ func (g *generator) elementSchema(e table.Element, f form) obj {
 	if e.Unique {
 		s = s.with("x-coupa-unique", true)
 	}
+	if e.Personal {
+		s = s.with("x-coupa-personal", true)
+	}
 	return s
 }
 

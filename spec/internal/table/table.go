@@ -79,8 +79,10 @@ type Element struct {
 	Subresource bool `yaml:"subresource"`
 	// Pattern is the shape a value sent must have (an ECMA and RE2 regular expression), where the table's type
 	// says too little: an e-mail address.
-	Pattern  string   `yaml:"pattern"`
-	Nullable bool     `yaml:"nullable"`
+	Pattern  string `yaml:"pattern"`
+	Nullable bool   `yaml:"nullable"`
+	// Personal marks personal data (names, contacts, identifiers, free text): what a snapshot pseudonymises.
+	Personal bool     `yaml:"personal"`
 	Notes    []string `yaml:"notes"`
 	// Source says where an element beyond the seed comes from (a Coupa artifact); seed elements have none.
 	Source string `yaml:"source"`

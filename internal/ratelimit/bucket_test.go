@@ -1,4 +1,4 @@
-package contract
+package ratelimit
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 func TestBucketPacesRequests(t *testing.T) {
 	now := time.Unix(0, 0)
-	b := newBucket(10, 3)
+	b := New(10, 3)
 	b.now = func() time.Time { return now }
 	// The burst goes at once; then one request per 100 ms, each caller waiting its turn.
 	want := []time.Duration{0, 0, 0, 100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond}
@@ -30,18 +30,33 @@ func TestBucketPacesRequests(t *testing.T) {
 }
 
 func TestBucketRealTime(t *testing.T) {
-	b := newBucket(100, 1)
+	b := New(100, 1)
 	start := time.Now()
 	for range 11 {
-		if err := b.wait(context.Background()); err != nil {
+		if err := b.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if took := time.Since(start); took < 90*time.Millisecond {
 		t.Errorf("11 requests at 100/s took %s, want ≥ 100 ms", took)
 	}
-	var none *bucket
-	if err := none.wait(context.Background()); err != nil {
+	var none *Bucket
+	if err := none.Wait(context.Background()); err != nil {
 		t.Errorf("a nil bucket: %v", err)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for _, c := range []struct {
+		attempt    int
+		retryAfter string
+		want       time.Duration
+	}{
+		{1, "", 500 * time.Millisecond}, {2, "", time.Second}, {9, "", 8 * time.Second},
+		{1, "3", 3 * time.Second}, {1, "600", 500 * time.Millisecond}, {1, "soon", 500 * time.Millisecond},
+	} {
+		if got := Backoff(c.attempt, c.retryAfter); got != c.want {
+			t.Errorf("Backoff(%d, %q) = %s, want %s", c.attempt, c.retryAfter, got, c.want)
+		}
 	}
 }
