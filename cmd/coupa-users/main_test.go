@@ -66,3 +66,33 @@ func TestSubcommandHelpAndFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// serve's help lists its flags by topic, each flag once, and none left over under "Other".
+func TestServeHelpIsGroupedByTopic(t *testing.T) {
+	code, out, _ := runCLI(t, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, g := range serveGroups {
+		if !strings.Contains(out, "\n"+g.title+":\n") {
+			t.Errorf("no %q section", g.title)
+		}
+	}
+	if strings.Contains(out, "\nOther:\n") {
+		t.Errorf("flags with no topic:\n%s", out[strings.Index(out, "\nOther:\n"):])
+	}
+	seen := map[string]int{}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "  -") {
+			seen[strings.Fields(line)[0]]++
+		}
+	}
+	for name, n := range seen {
+		if n != 1 {
+			t.Errorf("%s listed %d times", name, n)
+		}
+	}
+	if len(seen) < 35 {
+		t.Errorf("only %d flags listed", len(seen))
+	}
+}

@@ -80,6 +80,10 @@ func newHTTPServer(h http.Handler, t timeouts) *http.Server {
 // flagSet defines serve's flags on fl, so that tests can parse flags into options as the command does.
 func (fl *serveFlags) flagSet() *flag.FlagSet {
 	fs := newFlagSet("serve")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: coupa-users serve [flags]")
+		groupedUsage(fs, fs.Output(), serveGroups)
+	}
 	fs.StringVar(&fl.addr, "addr", envOr("COUPA_USERS_ADDR", "127.0.0.1:8080"), "listen address (env COUPA_USERS_ADDR)")
 	fs.IntVar(&fl.users, "users", 100, "number of generated users")
 	fs.Int64Var(&fl.seed, "seed", 1, "seed of the generated users: the same seed gives the same users")
