@@ -9,6 +9,7 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
 
@@ -81,6 +82,20 @@ func (e *Executor) Do(ctx context.Context, req Request) *Result {
 	if err := checkCost(doc); err != nil {
 		return failed(err)
 	}
+	if err := checkVariables(doc); err != nil {
+		return failed(err)
+	}
+	return e.run(ctx, doc, req)
+}
+
+// run validates and executes a parsed document. graphql-go has panicked on documents its own parser accepts (a
+// variable without a type, found by FuzzDo); a panic is answered as a GraphQL error, not a 500.
+func (e *Executor) run(ctx context.Context, doc *ast.Document, req Request) (res *Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			res = failed(fmt.Errorf("the query could not be run: %v", v))
+		}
+	}()
 	if v := gql.ValidateDocument(&e.schema, doc, nil); !v.IsValid {
 		return &Result{Errors: v.Errors}
 	}
@@ -88,9 +103,43 @@ func (e *Executor) Do(ctx context.Context, req Request) *Result {
 		Args: req.Variables, Context: ctx})
 }
 
+// checkVariables refuses a variable declared without a type ("query($a: ){...}", "query($a: !){...}"), which
+// graphql-go's parser accepts and its validator then dereferences.
+func checkVariables(doc *ast.Document) error {
+	for _, d := range doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		for _, v := range op.VariableDefinitions {
+			if v == nil || !typed(v.Type) || v.Variable == nil || v.Variable.Name == nil {
+				name := "?"
+				if v != nil && v.Variable != nil && v.Variable.Name != nil {
+					name = v.Variable.Name.Value
+				}
+				return fmt.Errorf("variable $%s has no type", name)
+			}
+		}
+	}
+	return nil
+}
+
 func failed(err error) *Result { return ErrorResult(err.Error()) }
 
 // ErrorResult is a result with one error and data null, for a request refused before GraphQL runs it.
 func ErrorResult(msg string) *Result {
 	return &Result{Errors: []gqlerrors.FormattedError{gqlerrors.NewFormattedError(msg)}}
+}
+
+// typed reports a type that names one all the way down: a list or non-null of nothing is no type.
+func typed(t ast.Type) bool {
+	switch t := t.(type) {
+	case *ast.Named:
+		return t != nil && t.Name != nil
+	case *ast.NonNull:
+		return t != nil && typed(t.Type)
+	case *ast.List:
+		return t != nil && typed(t.Type)
+	}
+	return false
 }

@@ -112,3 +112,15 @@ func TestDecodeRequest(t *testing.T) {
 		}
 	}
 }
+
+// A variable declared without a type, which graphql-go's parser accepts and its validator dereferenced (FuzzDo
+// found it), is a GraphQL error.
+func TestUntypedVariableIsAnError(t *testing.T) {
+	for _, q := range []string{`query($A0: ){A}`, `query($a: , $b: Int){ users { id } }`, `query($A:!){A}`, `query($a: [!]){A}`} {
+		m := run(t, &recorder{}, q)
+		errs, _ := m["errors"].([]any)
+		if len(errs) != 1 || !strings.Contains(errs[0].(map[string]any)["message"].(string), "has no type") {
+			t.Errorf("%s: %v", q, m)
+		}
+	}
+}
