@@ -53,6 +53,8 @@ type validator struct {
 
 	mu       sync.Mutex
 	findings map[string][]*finding // "<format> <check>" → findings
+
+	valid validated
 }
 
 // finding is a conformance failure and how many responses repeated it.
@@ -255,8 +257,7 @@ func (v *validator) validateBody(ex *exchange, route *routers.Route, status int)
 		v.add(ex, checkResponses, op+" undecodable", Failure{Message: msg, Rule: "the response's body is well formed and matches its schema", Spec: op + "/content"})
 		return
 	}
-	err := schema.Value.VisitJSON(ex.value, openapi3.MultiErrors(), openapi3.VisitAsResponse())
-	if err != nil {
+	if err := v.valid.visit(schema.Value, ex.value); err != nil {
 		v.responseErrors(ex, route, status, schema, err)
 	}
 }

@@ -30,6 +30,9 @@ type variant struct {
 	catch []string
 	// tune, when set, adjusts the suite's configuration (to name what the variant's fake defines).
 	tune func(cfg *contract.Config)
+	// xml marks a variant broken in XML only; the others are caught in JSON, where they are broken too, and the
+	// checks' logic is the same in both formats (one format halves the test's time under -race).
+	xml bool
 }
 
 var showPath = regexp.MustCompile(`^/api/users/(\d+)$`)
@@ -415,7 +418,7 @@ func variants() []variant {
 				re := regexp.MustCompile(` type="(integer|boolean|dateTime|decimal|symbol)"`)
 				return onUsers(next, func(map[string]any) {}, func(b []byte) []byte { return re.ReplaceAll(b, nil) })
 			},
-			catch: []string{"conformance/xml-types"},
+			catch: []string{"conformance/xml-types"}, xml: true,
 		},
 		{
 			name: "show-other-user", broken: "show returns the next user",
@@ -440,7 +443,7 @@ func variants() []variant {
 					return status, body
 				})
 			},
-			catch: []string{"reading/no-match"},
+			catch: []string{"reading/no-match"}, xml: true,
 		},
 		{
 			name: "malformed-json-500", broken: "a malformed JSON body crashes the server (500)",
@@ -604,9 +607,9 @@ func wrongTyped(r *http.Request, value string) (string, bool) {
 	return "", false
 }
 
-// TestVariantsAreCaught runs the checks named for each broken variant of the fake and requires each to fail. With
-// CONTRACT_FULL_VARIANTS=1 every variant runs the whole suite instead (slower), and the test logs every check that
-// failed.
+// TestVariantsAreCaught runs the checks named for each broken variant of the fake, in the one format it is checked
+// in, and requires each to fail. With CONTRACT_FULL_VARIANTS=1 every variant runs the whole suite in both formats
+// instead (slower), and the test logs every check that failed.
 func TestVariantsAreCaught(t *testing.T) {
 	t.Parallel()
 	vs := variants()
@@ -624,6 +627,10 @@ func TestVariantsAreCaught(t *testing.T) {
 			}
 			if !full {
 				cfg.Only = v.catch
+				cfg.Formats = []contract.Format{contract.FormatJSON}
+				if v.xml {
+					cfg.Formats = []contract.Format{contract.FormatXML}
+				}
 			}
 			rep, err := contract.Run(t.Context(), cfg)
 			if err != nil {
