@@ -154,11 +154,7 @@ func New(opts Options) (*Fake, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := fixtures.LoadReference()
-	if err != nil {
-		return nil, err
-	}
-	cat, err := catalog.New(s, ref)
+	cat, err := catalog.Default()
 	if err != nil {
 		return nil, err
 	}

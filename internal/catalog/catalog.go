@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
@@ -62,6 +63,23 @@ func sources(ref *fixtures.Reference) map[string]any {
 		"InvoiceInbox":          ref.InvoiceInboxes,
 	}
 }
+
+// Default is the catalog of the embedded reference data, built once per process and shared: a catalog is
+// read-only, and building one was most of what starting a fake cost. Custom fields change only the user's
+// namespace, never a reference object, so the one catalog serves every spec the fake builds.
+func Default() (*Catalog, error) { return defaultCatalog() }
+
+var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
+	s, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
+	ref, err := fixtures.LoadReference()
+	if err != nil {
+		return nil, err
+	}
+	return New(s, ref)
+})
 
 // New builds the catalog. Every object type of the spec that users refer to by natural key must have data.
 func New(s *spec.Spec, ref *fixtures.Reference) (*Catalog, error) {
