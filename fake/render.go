@@ -40,7 +40,7 @@ type renderer struct {
 	// jsonCache holds the JSON of catalog objects (immutable), full and shallow, keyed by cacheKey; objects that
 	// show users (their authors) are rendered afresh, since users change.
 	jsonCache sync.Map
-	// cache holds the full JSON of recently rendered users.
+	// cache holds the full renderings of recently shown users, JSON and XML.
 	cache *userCache
 }
 
@@ -80,8 +80,7 @@ func newRenderer(layout *store.Layout, cat *catalog.Catalog, st store.Store, loc
 }
 
 func (rd *renderer) user(ctx context.Context, enc encoder, name string, r *store.Record, v view) {
-	if je, ok := enc.(*jsonEncoder); ok && v == (view{}) && je.depth <= 1 {
-		rd.fullJSON(ctx, je, r)
+	if v == (view{}) && rd.cachedUser(ctx, enc, name, r) {
 		return
 	}
 	rd.render(ctx, enc, name, r, v)

@@ -225,9 +225,9 @@ func (f *Fake) journalRequests(next http.Handler) http.Handler {
 func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerRecorder) RecordedRequest {
 	e := RecordedRequest{
 		Time: start, Duration: Duration(time.Since(start)), Method: r.Method, Path: r.URL.EscapedPath(),
-		Query: redactForm(r.URL.RawQuery), Header: redactHeader(r.Header), Body: string(body.kept),
+		Query: redactForm(r.URL.RawQuery), Header: redactHeader(r.Header.Clone()), Body: body.kept.String(),
 		BodyTruncated: body.truncated, Status: rec.status, ResponseHeader: redactHeader(rec.header),
-		ResponseBody: redactTokens(string(rec.kept)), ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
+		ResponseBody: redactTokens(rec.kept.String()), ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
 	}
 	if mt := r.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(mt), "application/x-www-form-urlencoded") {
 		e.Body = redactForm(e.Body)
@@ -241,11 +241,8 @@ func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerR
 // secretHeaders are the request and answer headers whose values the journal never keeps.
 var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Coupa-Api-Key", "Cookie", "Set-Cookie"}
 
+// redactHeader replaces the secrets of h, a copy the journal owns, in place.
 func redactHeader(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	h = h.Clone()
 	for i, loc := range h["Location"] { // an authorization code travels in its redirect
 		if base, query, ok := strings.Cut(loc, "?"); ok {
 			h["Location"][i] = base + "?" + redactForm(query)
@@ -296,7 +293,7 @@ func redactTokens(s string) string {
 // bodyRecorder keeps the first MaxRecordedBodyBytes of what the handler reads of a request body.
 type bodyRecorder struct {
 	io.ReadCloser
-	kept      []byte
+	kept      strings.Builder // a Builder, so that the journal's string is its bytes, not a second copy
 	truncated bool
 	done      bool // the body ended, or failed
 }
@@ -311,11 +308,17 @@ func (b *bodyRecorder) Read(p []byte) (int, error) {
 }
 
 func (b *bodyRecorder) keep(p []byte) {
-	room := MaxRecordedBodyBytes - len(b.kept)
+	b.truncated = keepBounded(&b.kept, p) || b.truncated
+}
+
+// keepBounded appends to kept what room p leaves of MaxRecordedBodyBytes, and reports whether it cut p.
+func keepBounded(kept *strings.Builder, p []byte) (cut bool) {
+	room := MaxRecordedBodyBytes - kept.Len()
 	if len(p) > room {
-		p, b.truncated = p[:room], true
+		p, cut = p[:room], true
 	}
-	b.kept = append(b.kept, p...)
+	kept.Write(p)
+	return cut
 }
 
 // drain reads what the handler left of the body, up to the journal's bound, so that a request refused before its
@@ -341,8 +344,8 @@ func (b *bodyRecorder) drain() {
 type answerRecorder struct {
 	http.ResponseWriter
 	status    int
-	header    http.Header
-	kept      []byte
+	header    http.Header // a copy, taken when the status is written
+	kept      strings.Builder
 	truncated bool
 	hijacked  bool
 	aborted   bool // the handler panicked with http.ErrAbortHandler
@@ -366,6 +369,9 @@ func (a *answerRecorder) WriteHeader(code int) {
 		a.length = -1
 		if n, err := strconv.ParseInt(a.header.Get("Content-Length"), 10, 64); err == nil {
 			a.length = n
+			if n > 0 {
+				a.kept.Grow(int(min(n, MaxRecordedBodyBytes))) // one allocation of the right size
+			}
 		}
 	}
 	a.ResponseWriter.WriteHeader(code)
@@ -383,12 +389,7 @@ func (a *answerRecorder) Write(p []byte) (int, error) {
 }
 
 func (a *answerRecorder) keep(p []byte) {
-	room := MaxRecordedBodyBytes - len(a.kept)
-	if len(p) > room {
-		a.kept, a.truncated = append(a.kept, p[:room]...), true
-	} else {
-		a.kept = append(a.kept, p...)
-	}
+	a.truncated = keepBounded(&a.kept, p) || a.truncated
 }
 
 // Unwrap lets http.ResponseController reach the connection's writer (Flush, deadlines).

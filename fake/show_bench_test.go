@@ -52,3 +52,17 @@ func benchRequest(b *testing.B, users int, target string) (*Fake, *http.Request)
 	req.Header.Set("Accept", "application/json")
 	return f, req
 }
+
+// BenchmarkShowXML is BenchmarkShowJSON in Rails' XML, Coupa's default format.
+func BenchmarkShowXML(b *testing.B) {
+	f, req := benchRequest(b, 1000, "/api/users/500")
+	req.Header.Set("Accept", "application/xml")
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
