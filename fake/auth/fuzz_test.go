@@ -4,17 +4,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
+	"github.com/coupa-kit/coupa-users/internal/testexit"
 )
 
 // TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
-func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
+func TestMain(m *testing.M) { testexit.Exit(fuzzcount.Main(m)) }
 
 // FuzzAuthenticate feeds arbitrary Authorization header values to
 // Authenticate. It must never panic, must fail with one of the package's

@@ -3,15 +3,15 @@ package graphql
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
+	"github.com/coupa-kit/coupa-users/internal/testexit"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
-func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
+func TestMain(m *testing.M) { testexit.Exit(fuzzcount.Main(m)) }
 
 // FuzzDo: whatever the query, the executor answers a result that encodes as JSON, without panicking (a panic in
 // the library would be a 500 from the fake), within the limits of this package.

@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
+	"github.com/coupa-kit/coupa-users/internal/testexit"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
-func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
+func TestMain(m *testing.M) { testexit.Exit(fuzzcount.Main(m)) }
 
 // FuzzParse feeds arbitrary query strings: Parse must never panic and must answer an *Error or a Query that runs
 // without error against a small store and catalog, and whose page respects limit and order.

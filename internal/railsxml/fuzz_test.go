@@ -1,15 +1,15 @@
 package railsxml
 
 import (
-	"os"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
+	"github.com/coupa-kit/coupa-users/internal/testexit"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
-func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
+func TestMain(m *testing.M) { testexit.Exit(fuzzcount.Main(m)) }
 
 // FuzzUnmarshal checks that Unmarshal never panics, and that whatever it
 // accepts Marshal writes back so that Unmarshal returns an equal value, with

@@ -1,15 +1,15 @@
 package seed
 
 import (
-	"os"
 	"reflect"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
+	"github.com/coupa-kit/coupa-users/internal/testexit"
 )
 
 // TestMain records how many inputs the fuzz targets really ran (see internal/fuzzcount).
-func TestMain(m *testing.M) { os.Exit(fuzzcount.Main(m)) }
+func TestMain(m *testing.M) { testexit.Exit(fuzzcount.Main(m)) }
 
 func TestRowsPlacesCellsByPipes(t *testing.T) {
 	text := `Actions

@@ -1,0 +1,9 @@
+//go:build !race
+
+package testexit
+
+import "os"
+
+const raceEnabled = false
+
+func exitNow(code int) { os.Exit(code) }
