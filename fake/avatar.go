@@ -136,7 +136,7 @@ func (f *Fake) putAvatar(status int) http.HandlerFunc {
 			f.fail(w, r, f.userWriteFailure(err, u.ID))
 			return
 		}
-		f.renderAndSend(w, r, status, func(enc encoder) { f.render.user(ctx, enc, "user", updated, view{}) })
+		f.sendUser(w, r, status, updated, view{})
 	}
 }
 
@@ -153,7 +153,7 @@ func (f *Fake) deleteAvatar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.avatars.remove(u.ID)
-	f.renderAndSend(w, r, http.StatusOK, func(enc encoder) { f.render.user(ctx, enc, "user", updated, view{}) })
+	f.sendUser(w, r, http.StatusOK, updated, view{})
 }
 
 // userWriteFailure answers a write to a user's sub-resource that failed: the user gone, or what writeFailure says.

@@ -81,7 +81,28 @@ func (f *Fake) show(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, r, e)
 		return
 	}
-	f.renderAndSend(w, r, http.StatusOK, func(enc encoder) { f.render.user(ctx, enc, "user", u, v.view) })
+	f.sendUser(w, r, http.StatusOK, u, v.view)
+}
+
+// sendUser answers with one user. A user shown in full is sent as the rendering cache holds it, which the request
+// journal then shares rather than copies.
+func (f *Fake) sendUser(w http.ResponseWriter, r *http.Request, status int, u *store.Record, v view) {
+	ctx := r.Context()
+	if v != (view{}) {
+		f.renderAndSend(w, r, status, func(enc encoder) { f.render.user(ctx, enc, "user", u, v) })
+		return
+	}
+	ft := f.responseFormat(r)
+	doc := f.render.document(ctx, ft == formatXML, u)
+	f.sendHeader(w, ft, status, doc)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if sw, ok := w.(sharedWriter); ok {
+		sw.writeShared(doc)
+	} else {
+		w.Write(doc)
+	}
 }
 
 func (f *Fake) index(w http.ResponseWriter, r *http.Request) {
@@ -240,7 +261,7 @@ func (f *Fake) respondWritten(w http.ResponseWriter, r *http.Request, status int
 		f.send(w, r, f.responseFormat(r), status, []byte{})
 		return
 	}
-	f.renderAndSend(w, r, status, func(enc encoder) { f.render.user(r.Context(), enc, "user", u, v.view) })
+	f.sendUser(w, r, status, u, v.view)
 }
 
 // The spec's answers declare their length, as the API's do: the request journal records an answer before its last

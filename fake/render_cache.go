@@ -25,6 +25,8 @@ type renderingKey struct {
 	record *store.Record
 	xml    bool
 	depth  int
+	// document is a whole XML answer, the declaration included, so that it can be sent as it is.
+	document bool
 }
 
 const defaultUserCacheBytes = 32 << 20
@@ -65,9 +67,7 @@ func (rd *renderer) cachedUser(ctx context.Context, enc encoder, name string, r 
 		if e.depth > 1 {
 			return false
 		}
-		e.raw("", rd.rendering(ctx, renderingKey{record: r}, func() encoder {
-			return newJSONEncoder(make([]byte, 0, 8<<10))
-		}))
+		e.raw("", rd.rendering(ctx, renderingKey{record: r}, newJSONRendering))
 	case *xmlEncoder:
 		if e.elementName(name) != "user" {
 			return false
@@ -82,6 +82,19 @@ func (rd *renderer) cachedUser(ctx context.Context, enc encoder, name string, r 
 	}
 	return true
 }
+
+// document returns the whole answer of one user shown in full, from the cache: JSON, or XML with its declaration.
+// The bytes are shared and must never change; the journal keeps them without a copy.
+func (rd *renderer) document(ctx context.Context, xml bool, r *store.Record) []byte {
+	if xml {
+		return rd.rendering(ctx, renderingKey{record: r, xml: true, document: true}, func() encoder {
+			return newXMLEncoder(make([]byte, 0, 16<<10))
+		})
+	}
+	return rd.rendering(ctx, renderingKey{record: r}, newJSONRendering)
+}
+
+func newJSONRendering() encoder { return newJSONEncoder(make([]byte, 0, 8<<10)) }
 
 // rendering returns the cached rendering of k, or renders it into a fresh encoder and caches it.
 func (rd *renderer) rendering(ctx context.Context, k renderingKey, fresh func() encoder) []byte {

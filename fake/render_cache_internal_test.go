@@ -11,7 +11,8 @@ import (
 )
 
 // TestCachedRenderingsAreFreshOnes: a user served from the rendering cache is byte for byte the user rendered
-// afresh, in JSON and in XML, alone (show) and inside a list (index), where Rails' XML indents it one level deeper.
+// afresh, in JSON and in XML, alone (show) and inside a list (index), where Rails' XML indents it one level deeper,
+// and as a whole answer.
 func TestCachedRenderingsAreFreshOnes(t *testing.T) {
 	f, err := New(Options{Users: 40, Seed: 7})
 	if err != nil {
@@ -64,6 +65,19 @@ func TestCachedRenderingsAreFreshOnes(t *testing.T) {
 				p.write(got, true)
 				if !bytes.Equal(got.bytes(), want.bytes()) {
 					t.Fatalf("user %d, %s, round %d: cached rendering differs:\n%s\nwant:\n%s", id, p.name, round, got.bytes(), want.bytes())
+				}
+			}
+		}
+	}
+	// A whole answer from the cache is the answer renderAndSend would write: JSON, or XML with its declaration.
+	for id := int64(1); id <= 43; id++ {
+		r, _, _ := f.users.Get(ctx, id)
+		for _, enc := range []encoder{newJSONEncoder(nil), newXMLEncoder(nil)} {
+			_, xml := enc.(*xmlEncoder)
+			rd.render(ctx, enc, "user", r, view{})
+			for round := 1; round <= 2; round++ {
+				if got := rd.document(ctx, xml, r); !bytes.Equal(got, enc.bytes()) {
+					t.Fatalf("user %d, XML %v, round %d: document differs:\n%s\nwant:\n%s", id, xml, round, got, enc.bytes())
 				}
 			}
 		}

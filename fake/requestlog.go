@@ -2,6 +2,7 @@ package fake
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -104,12 +105,20 @@ func (q RequestFilter) match(e *RecordedRequest) bool {
 	return q.Path == e.Path
 }
 
+// journalEntry is a journaled request as the ring holds it. The answer's body stays bytes, shared with the rendering
+// cache when the answer came from there (a busy fake journals every show), and becomes ResponseBody when the journal
+// is read.
+type journalEntry struct {
+	RecordedRequest
+	responseBody []byte
+}
+
 // requestLog is the ring of journaled requests. It grows to its size as requests come, so that a large size costs
 // only what is journaled.
 type requestLog struct {
 	mu      sync.Mutex
 	size    int
-	entries []RecordedRequest // a ring once it holds size entries: the oldest at next
+	entries []journalEntry // a ring once it holds size entries: the oldest at next
 	next    int
 	full    bool
 	seq     uint64
@@ -122,7 +131,7 @@ func newRequestLog(size int) *requestLog {
 	return &requestLog{size: size}
 }
 
-func (l *requestLog) add(e RecordedRequest) {
+func (l *requestLog) add(e journalEntry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.seq++
@@ -142,15 +151,16 @@ func (l *requestLog) list(q RequestFilter) []RecordedRequest {
 		return nil
 	}
 	l.mu.Lock()
-	ordered := make([]RecordedRequest, 0, len(l.entries))
+	ordered := make([]journalEntry, 0, len(l.entries))
 	ordered = append(ordered, l.entries[l.next:]...) // next is 0 until the ring is full
 	ordered = append(ordered, l.entries[:l.next]...)
 	l.mu.Unlock()
 	out := make([]RecordedRequest, 0, len(ordered))
 	for i := range ordered {
-		if q.match(&ordered[i]) {
-			e := ordered[i]
+		if q.match(&ordered[i].RecordedRequest) {
+			e := ordered[i].RecordedRequest
 			e.Header, e.ResponseHeader = e.Header.Clone(), e.ResponseHeader.Clone()
+			e.ResponseBody = string(ordered[i].responseBody)
 			out = append(out, e)
 		}
 	}
@@ -222,12 +232,12 @@ func (f *Fake) journalRequests(next http.Handler) http.Handler {
 }
 
 // recorded builds the journal entry of a finished request, its secrets redacted.
-func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerRecorder) RecordedRequest {
+func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerRecorder) journalEntry {
 	e := RecordedRequest{
 		Time: start, Duration: Duration(time.Since(start)), Method: r.Method, Path: r.URL.EscapedPath(),
 		Query: redactForm(r.URL.RawQuery), Header: redactHeader(r.Header.Clone()), Body: body.kept.String(),
 		BodyTruncated: body.truncated, Status: rec.status, ResponseHeader: redactHeader(rec.header),
-		ResponseBody: redactTokens(rec.kept.String()), ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
+		ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
 	}
 	if mt := r.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(mt), "application/x-www-form-urlencoded") {
 		e.Body = redactForm(e.Body)
@@ -235,7 +245,11 @@ func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerR
 	if e.Status == 0 && !e.Dropped {
 		e.Status = http.StatusOK // a handler that wrote nothing answers 200
 	}
-	return e
+	answer := rec.body()
+	if bytes.Contains(answer, []byte("_token")) { // a token endpoint's answer: its tokens are not kept
+		answer = []byte(redactTokens(string(answer)))
+	}
+	return journalEntry{RecordedRequest: e, responseBody: answer}
 }
 
 // secretHeaders are the request and answer headers whose values the journal never keeps.
@@ -284,9 +298,6 @@ var tokenJSON = regexp.MustCompile(`"(access_token|refresh_token|id_token)"\s*:\
 
 // redactTokens replaces the tokens of a token endpoint's answer.
 func redactTokens(s string) string {
-	if !strings.Contains(s, "_token") {
-		return s
-	}
 	return tokenJSON.ReplaceAllString(s, `"$1":"`+Redacted+`"`)
 }
 
@@ -308,17 +319,11 @@ func (b *bodyRecorder) Read(p []byte) (int, error) {
 }
 
 func (b *bodyRecorder) keep(p []byte) {
-	b.truncated = keepBounded(&b.kept, p) || b.truncated
-}
-
-// keepBounded appends to kept what room p leaves of MaxRecordedBodyBytes, and reports whether it cut p.
-func keepBounded(kept *strings.Builder, p []byte) (cut bool) {
-	room := MaxRecordedBodyBytes - kept.Len()
+	room := MaxRecordedBodyBytes - b.kept.Len()
 	if len(p) > room {
-		p, cut = p[:room], true
+		p, b.truncated = p[:room], true
 	}
-	kept.Write(p)
-	return cut
+	b.kept.Write(p)
 }
 
 // drain reads what the handler left of the body, up to the journal's bound, so that a request refused before its
@@ -345,7 +350,8 @@ type answerRecorder struct {
 	http.ResponseWriter
 	status    int
 	header    http.Header // a copy, taken when the status is written
-	kept      strings.Builder
+	kept      []byte
+	shared    []byte // an answer written whole with writeShared, kept without a copy
 	truncated bool
 	hijacked  bool
 	aborted   bool // the handler panicked with http.ErrAbortHandler
@@ -369,9 +375,6 @@ func (a *answerRecorder) WriteHeader(code int) {
 		a.length = -1
 		if n, err := strconv.ParseInt(a.header.Get("Content-Length"), 10, 64); err == nil {
 			a.length = n
-			if n > 0 {
-				a.kept.Grow(int(min(n, MaxRecordedBodyBytes))) // one allocation of the right size
-			}
 		}
 	}
 	a.ResponseWriter.WriteHeader(code)
@@ -382,14 +385,56 @@ func (a *answerRecorder) Write(p []byte) (int, error) {
 		a.WriteHeader(http.StatusOK)
 	}
 	a.keep(p)
-	if a.written += int64(len(p)); a.length >= 0 && a.written >= a.length {
-		a.finish()
-	}
+	a.wrote(len(p))
 	return a.ResponseWriter.Write(p)
 }
 
 func (a *answerRecorder) keep(p []byte) {
-	a.truncated = keepBounded(&a.kept, p) || a.truncated
+	if a.shared != nil { // another write follows a shared one: the journal needs its own copy after all
+		a.kept, a.shared = append([]byte(nil), a.shared...), nil
+	}
+	if a.kept == nil && a.length > 0 {
+		a.kept = make([]byte, 0, min(a.length, MaxRecordedBodyBytes)) // one allocation of the declared size
+	}
+	room := MaxRecordedBodyBytes - len(a.kept)
+	if len(p) > room {
+		p, a.truncated = p[:room], true
+	}
+	a.kept = append(a.kept, p...)
+}
+
+// sharedWriter is an answer writer that can keep a body without copying it.
+type sharedWriter interface {
+	// writeShared writes p, which must never change: the journal may keep p itself.
+	writeShared(p []byte)
+}
+
+func (a *answerRecorder) writeShared(p []byte) {
+	if a.status == 0 {
+		a.WriteHeader(http.StatusOK)
+	}
+	if len(a.kept) == 0 && a.shared == nil && len(p) <= MaxRecordedBodyBytes {
+		a.shared = p
+	} else {
+		a.keep(p)
+	}
+	a.wrote(len(p))
+	a.ResponseWriter.Write(p)
+}
+
+// wrote counts n bytes written, and completes the entry with the answer's last declared byte.
+func (a *answerRecorder) wrote(n int) {
+	if a.written += int64(n); a.length >= 0 && a.written >= a.length {
+		a.finish()
+	}
+}
+
+// body is the answer's body as journaled.
+func (a *answerRecorder) body() []byte {
+	if a.shared != nil {
+		return a.shared
+	}
+	return a.kept
 }
 
 // Unwrap lets http.ResponseController reach the connection's writer (Flush, deadlines).

@@ -3,6 +3,7 @@ package fake
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +63,80 @@ func TestRedaction(t *testing.T) {
 	if h.Get("Location") != "http://app/cb?code=%5BREDACTED%5D&state=s1" || h.Get("Authorization") != "Basic [REDACTED]" ||
 		h.Get("Set-Cookie") != Redacted {
 		t.Errorf("headers: %v", h)
+	}
+}
+
+// A body written with writeShared is journaled as it is, and also once a later write follows it (the journal then
+// copies it), and the answer is complete with its last declared byte either way.
+func TestSharedAnswerBodies(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		writes func(rec *answerRecorder)
+		want   string
+	}{
+		{"shared alone", func(rec *answerRecorder) { rec.writeShared([]byte("0123456789")) }, "0123456789"},
+		{"shared then written", func(rec *answerRecorder) {
+			rec.writeShared([]byte("01234"))
+			rec.Write([]byte("56789"))
+		}, "0123456789"},
+		{"written then shared", func(rec *answerRecorder) {
+			rec.Write([]byte("01234"))
+			rec.writeShared([]byte("56789"))
+		}, "0123456789"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			rec := &answerRecorder{ResponseWriter: w}
+			calls := 0
+			rec.complete = func() { calls++ }
+			rec.Header().Set("Content-Length", "10")
+			rec.WriteHeader(http.StatusOK)
+			tc.writes(rec)
+			if calls != 1 {
+				t.Errorf("completed %d times by the last byte, want once", calls)
+			}
+			if got := string(rec.body()); got != tc.want || w.Body.String() != tc.want {
+				t.Errorf("journaled %q, sent %q, want %q", got, w.Body.String(), tc.want)
+			}
+		})
+	}
+}
+
+// A shown user is journaled with the very bytes the client got, JSON and XML, from the rendering cache or not, and
+// the journal's copy survives the cache being dropped by a write.
+func TestJournalHoldsShownUsers(t *testing.T) {
+	f, err := New(Options{Users: 5, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tok, err := f.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	for _, accept := range []string{"application/json", "application/xml", "application/json", "application/xml"} {
+		req := httptest.NewRequest(http.MethodGet, "/api/users/3", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Accept", accept)
+		w := httptest.NewRecorder()
+		f.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", accept, w.Code, w.Body)
+		}
+		sent = append(sent, w.Body.String())
+	}
+	req := httptest.NewRequest(http.MethodPut, "/api/users/3", strings.NewReader(`{"firstname":"Other"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	f.ServeHTTP(httptest.NewRecorder(), req)
+	got := f.Requests(RequestFilter{Method: http.MethodGet})
+	if len(got) != len(sent) {
+		t.Fatalf("journaled %d shows, want %d", len(got), len(sent))
+	}
+	for i, e := range got {
+		if e.ResponseBody != sent[i] || strings.Contains(e.ResponseBody, "Other") {
+			t.Errorf("show %d journaled as\n%.300s\nsent\n%.300s", i+1, e.ResponseBody, sent[i])
+		}
 	}
 }

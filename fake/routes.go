@@ -196,15 +196,20 @@ func (f *Fake) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
 
 // send writes a body with its content type.
 func (f *Fake) send(w http.ResponseWriter, r *http.Request, ft format, status int, body []byte) {
+	f.sendHeader(w, ft, status, body)
+	if r.Method != http.MethodHead && body != nil {
+		w.Write(body)
+	}
+}
+
+// sendHeader writes the status and the headers of an answer of body (nil: of unknown length).
+func (f *Fake) sendHeader(w http.ResponseWriter, ft format, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", ft.contentType())
 	if body != nil {
 		h.Set("Content-Length", itoa(int64(len(body))))
 	}
 	w.WriteHeader(status)
-	if r.Method != http.MethodHead && body != nil {
-		w.Write(body)
-	}
 }
 
 // statusRecorder remembers the status for the request log.
