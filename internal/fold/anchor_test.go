@@ -31,3 +31,23 @@ func TestAnchoredSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorIsTheRarestByte: the anchor is the needle's rarest byte by the table of commonness (punctuation rarer
+// than any letter), never one of the twins, and the first byte when that is the rarest (no anchor).
+func TestAnchorIsTheRarestByte(t *testing.T) {
+	for _, c := range []struct {
+		needle string
+		want   int
+	}{
+		{"eq", 1},                // q, not e
+		{"smith", 4},             // h is rarer than m and t; s is a twin
+		{"qzx", 0},               // q is the rarest: the first byte is searched, without an anchor
+		{"no-such-substring", 2}, // punctuation
+		{"example", 1},           // x is the rarest of its letters
+		{"sis", 0},               // only twins: no anchor
+	} {
+		if got := NewPattern(c.needle).anchor; got != c.want {
+			t.Errorf("anchor of %q = %d (%q), want %d", c.needle, got, c.needle[got], c.want)
+		}
+	}
+}

@@ -110,23 +110,26 @@ type Pattern struct {
 	// only at that byte in either case (lo, up), whatever else the text holds.
 	direct bool
 	lo, up byte
-	// anchor: the position in the ASCII needle of its rarest byte (see commonness), when that is not the first;
+	// anchor: the position in the ASCII needle of its rarest byte (see rarity), when that is not the first;
 	// in all-ASCII text a search for it wastes fewer comparisons than one for the first byte.
 	anchor         int
 	anchorLo, anUp byte
 }
 
-// commonness ranks bytes by how often they occur in what users hold (names, logins, emails), rarest first: an
-// index into this string, from the most common; bytes not in it (punctuation, upper half) are the rarest of all.
+// commonness lists bytes by how often they occur in what users hold (names, logins, emails), the most common first.
 const commonness = "ea.nriolstm@cdhuykgbpjvfwzxq0123456789"
 
-// commonRank orders bytes for the anchor; the twins rank as most common, so never anchor, because a non-ASCII rune
+// rarity ranks a byte for the anchor, the rarer the higher: bytes of commonness by their place in it, bytes not in
+// it (punctuation, the upper half) above them all. The twins rank lowest, so never anchor, because a non-ASCII rune
 // can stand for them (ſ for s) and an anchor must be a byte every match holds.
-func commonRank(b byte) int {
+func rarity(b byte) int {
 	if asciiTwins[lowerASCII[b]] {
-		return len(commonness) + 1
+		return -1
 	}
-	return strings.IndexByte(commonness, lowerASCII[b]) + 1
+	if i := strings.IndexByte(commonness, lowerASCII[b]); i >= 0 {
+		return i
+	}
+	return len(commonness)
 }
 
 // NewPattern folds the needle s.
@@ -151,7 +154,7 @@ func NewPattern(s string) Pattern {
 	}
 	if p.isASC && len(p.ascii) > 1 {
 		for i := 1; i < len(p.ascii); i++ {
-			if commonRank(p.ascii[i]) < commonRank(p.ascii[p.anchor]) {
+			if rarity(p.ascii[i]) > rarity(p.ascii[p.anchor]) {
 				p.anchor = i
 			}
 		}
