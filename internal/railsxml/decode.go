@@ -92,8 +92,20 @@ func (d decoder) root(data []byte, schema *openapi3.Schema) (string, any, error)
 const errDirective = "DOCTYPE and entity declarations (<!...>) are not allowed"
 
 // parse reads data into a tree of nodes, checking everything that does not
-// depend on types, and counting elements with count unless it is nil.
+// depend on types, and counting elements with count unless it is nil. An
+// uncounted document of the usual shape is read by quickParse; the others, and
+// every document quickParse cannot read, by parseXML.
 func parse(data []byte, count *bounds.Counter) (*node, error) {
+	if count == nil {
+		if n, ok := quickParse(data); ok {
+			return n, nil
+		}
+	}
+	return parseXML(data, count)
+}
+
+// parseXML is parse with encoding/xml.
+func parseXML(data []byte, count *bounds.Counter) (*node, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	// Strict is the default, and no Entity map is set: only the five
 	// predefined entities and character references are understood.

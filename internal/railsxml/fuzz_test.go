@@ -54,3 +54,25 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQuickParse checks quickParse against encoding/xml: whatever document quickParse reads, parseXML reads without
+// error into the same nodes.
+func FuzzQuickParse(f *testing.F) {
+	for _, seed := range quickSeeds() {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzcount.Inc()
+		quick, ok := quickParse(data)
+		if !ok {
+			return
+		}
+		slow, err := parseXML(data, nil)
+		if err != nil {
+			t.Fatalf("quickParse read what encoding/xml refuses (%v): %q", err, data)
+		}
+		if diff := sameNodes(quick, slow, "/"); diff != "" {
+			t.Fatalf("quickParse and encoding/xml differ at %s: %q", diff, data)
+		}
+	})
+}
