@@ -111,6 +111,10 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 				}
 			}
 		case fixtures.PhoneNumber:
+			if s.ownedObject(el) {
+				pr, skip, err = s.planOwnedBy(&a, phoneFields(v)) // what planValue does with the map, without one
+				break
+			}
 			pr, skip, err = s.planValue(ctx, &a, map[string]any{"country-code": v.CountryCode, "area-code": v.AreaCode,
 				"number": v.Number, "extension": v.Extension}, true)
 		default:
@@ -125,6 +129,23 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 		}
 	})
 	return err
+}
+
+// phoneFields gives a phone number's fields by name, as the map a request body decodes into would.
+func phoneFields(p fixtures.PhoneNumber) func(string) (any, bool) {
+	return func(name string) (any, bool) {
+		switch name {
+		case "country-code":
+			return p.CountryCode, true
+		case "area-code":
+			return p.AreaCode, true
+		case "number":
+			return p.Number, true
+		case "extension":
+			return p.Extension, true
+		}
+		return nil, false
+	}
 }
 
 // fixtureRef resolves a fixture's reference: by natural key (the common case) or by id.

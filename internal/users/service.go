@@ -51,7 +51,16 @@ type Service struct {
 	nullable []bool
 	// ownedRequired lists, by object, the fields an object stored by value must have (a phone number's number).
 	ownedRequired map[string][]string
-	ownedIDs      atomic.Int64
+	// ownedFields holds, by object, what ownedValue checks each field against (in the object's field order), worked
+	// out once: a bulk load checks two phone numbers for each of 100,000 users.
+	ownedFields map[string][]ownedField
+	ownedIDs    atomic.Int64
+}
+
+// ownedField is a field of an object stored by value, as the kinds check it.
+type ownedField struct {
+	el       *spec.Element // the field as an element: its name, kind, maximum length and values
+	required bool          // the object's input schema requires it
 }
 
 // New builds a Service.
@@ -68,6 +77,7 @@ func New(cfg Config) (*Service, error) {
 		replace:       cfg.ReplaceRoles,
 		resolver:      &resolver{store: cfg.Store, catalog: cfg.Catalog, users: users},
 		ownedRequired: map[string][]string{},
+		ownedFields:   map[string][]ownedField{},
 	}
 	input := cfg.Spec.Schema("UserUpdate")
 	if input == nil {
@@ -84,6 +94,14 @@ func New(cfg Config) (*Service, error) {
 				if in := cfg.Spec.Schema(e.Object + "Input"); in != nil {
 					s.ownedRequired[e.Object] = in.Required
 				}
+				fields := make([]ownedField, len(ob.Fields))
+				for i, fl := range ob.Fields {
+					fields[i] = ownedField{
+						el:       &spec.Element{Name: fl.Name, Kind: fl.Kind, MaxLength: fl.MaxLength, Enum: fl.Enum},
+						required: slices.Contains(s.ownedRequired[e.Object], fl.Name),
+					}
+				}
+				s.ownedFields[e.Object] = fields
 			}
 		}
 	}
