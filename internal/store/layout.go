@@ -15,9 +15,10 @@ type Layout struct {
 	// Unique are the elements whose values are unique across users (compared case-insensitively).
 	Unique []*spec.Element
 
-	slots   map[string]Slot
-	counts  [kindCount]int
-	objects map[string]*spec.Object
+	slots       map[string]Slot
+	uniqueSlots []Slot // the slots of Unique, in its order (looked up on every write)
+	counts      [kindCount]int
+	objects     map[string]*spec.Object
 }
 
 // Slot says where an element lives in a Record.
@@ -81,6 +82,9 @@ func NewLayout(s *spec.Spec) (*Layout, error) {
 			sl.Pos += l.counts[kindInt]
 			l.slots[name] = sl
 		}
+	}
+	for _, e := range l.Unique {
+		l.uniqueSlots = append(l.uniqueSlots, l.slots[e.Name])
 	}
 	if l.counts[kindBool] > 64 {
 		return nil, fmt.Errorf("layout: %d booleans, records hold at most 64", l.counts[kindBool])

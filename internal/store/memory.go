@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -120,15 +121,33 @@ func (m *Memory) Len(context.Context) (int, error) {
 	return len(m.users), nil
 }
 
+// uniqueKeys appends the folded value of each unique element of r to keys, in the order of Layout.Unique; "" for
+// a null or empty one (which is not indexed). A write folds each value once, for the conflict check and the index.
+func (m *Memory) uniqueKeys(r *Record, keys []string) []string {
+	for _, s := range m.layout.uniqueSlots {
+		k := ""
+		if !r.IsNull(s) && r.String(s) != "" {
+			k = fold.Key(r.String(s))
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
 // conflicts lists the unique elements of r whose values belong to another user. Caller holds the lock.
 func (m *Memory) conflicts(r *Record) []string {
+	var buf [8]string
+	return m.conflictsKeyed(r, m.uniqueKeys(r, buf[:0]))
+}
+
+// conflictsKeyed is conflicts with r's unique keys already folded (uniqueKeys).
+func (m *Memory) conflictsKeyed(r *Record, keys []string) []string {
 	var taken []string
-	for _, e := range m.layout.Unique {
-		s, _ := m.layout.Slot(e.Name)
-		if r.IsNull(s) || r.String(s) == "" {
+	for i, e := range m.layout.Unique {
+		if keys[i] == "" {
 			continue
 		}
-		if id, ok := m.unique[e.Name][fold.Key(r.String(s))]; ok && id != r.ID {
+		if id, ok := m.unique[e.Name][keys[i]]; ok && id != r.ID {
 			taken = append(taken, e.Name)
 		}
 	}
@@ -136,16 +155,33 @@ func (m *Memory) conflicts(r *Record) []string {
 }
 
 func (m *Memory) index(r *Record, add bool) {
-	for _, e := range m.layout.Unique {
-		s, _ := m.layout.Slot(e.Name)
-		if r.IsNull(s) || r.String(s) == "" {
+	var buf [8]string
+	m.indexKeyed(r.ID, m.uniqueKeys(r, buf[:0]), add)
+}
+
+// indexKeyed is index with the record's unique keys already folded (uniqueKeys).
+func (m *Memory) indexKeyed(id int64, keys []string, add bool) {
+	for i, e := range m.layout.Unique {
+		if keys[i] == "" {
 			continue
 		}
 		if add {
-			m.unique[e.Name][fold.Key(r.String(s))] = r.ID
+			m.unique[e.Name][keys[i]] = id
 		} else {
-			delete(m.unique[e.Name], fold.Key(r.String(s)))
+			delete(m.unique[e.Name], keys[i])
 		}
+	}
+}
+
+// Grow makes room for n more users, so that a bulk load does not grow the user list and the indexes step by step.
+func (m *Memory) Grow(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.users = slices.Grow(m.users, n)
+	for name, idx := range m.unique {
+		grown := make(map[string]int64, len(idx)+n)
+		maps.Copy(grown, idx)
+		m.unique[name] = grown
 	}
 }
 
@@ -165,17 +201,22 @@ func (m *Memory) Create(_ context.Context, r *Record) (*Record, error) {
 		}
 		return nil, fmt.Errorf("create: id %d is beyond the largest id, %d", r.ID, int64(MaxID))
 	}
-	if taken := m.conflicts(r); len(taken) > 0 {
+	var buf [8]string
+	keys := m.uniqueKeys(r, buf[:0])
+	if taken := m.conflictsKeyed(r, keys); len(taken) > 0 {
 		if assigned {
 			r.ID = 0
 		}
 		return nil, &ConflictError{Elements: taken}
 	}
 	m.layout.setID(r)
-	i, _ := m.find(r.ID)
+	i := len(m.users)
+	if i > 0 && m.users[i-1].ID > r.ID { // a new id goes last: no search
+		i, _ = m.find(r.ID)
+	}
 	m.users = slices.Insert(m.users, i, r)
 	m.nextID = max(m.nextID, r.ID+1)
-	m.index(r, true)
+	m.indexKeyed(r.ID, keys, true)
 	m.version.Add(1)
 	return r, nil
 }
