@@ -55,6 +55,7 @@ type Service struct {
 	// out once: a bulk load checks two phone numbers for each of 100,000 users.
 	ownedFields map[string][]ownedField
 	ownedIDs    atomic.Int64
+	stampSlots  stampSlots
 }
 
 // ownedField is a field of an object stored by value, as the kinds check it.
@@ -105,6 +106,7 @@ func New(cfg Config) (*Service, error) {
 			}
 		}
 	}
+	s.stampSlots = newStampSlots(cfg.Layout)
 	s.template = s.newTemplate()
 	if t := cfg.Catalog.Table("InvoiceInbox"); t != nil {
 		for _, e := range t.Entries {
