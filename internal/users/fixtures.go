@@ -18,9 +18,20 @@ import (
 // retried after the others. Load stops at the first refused user (the caller restores what was there, if it
 // wants all or nothing). The ids are the created users', in the order of users.
 func (s *Service) Load(ctx context.Context, users []fixtures.User, actor int64) ([]int64, error) {
+	return s.LoadReady(ctx, users, nil, actor)
+}
+
+// LoadReady is Load over users still being filled in by another goroutine (fixtures.GenerateInto): ready receives
+// how many users, from the first, are complete, in increasing counts, and is closed once all are; Load reads none
+// beyond. A nil ready means all are complete. The users are created as Load would create them, in the same order.
+func (s *Service) LoadReady(ctx context.Context, users []fixtures.User, ready <-chan int, actor int64) ([]int64, error) {
 	ids := make([]int64, len(users))
 	if g, ok := s.store.(interface{ Grow(n int) }); ok {
 		g.Grow(len(users)) // the store's list and indexes sized once, not grown step by step
+	}
+	avail := len(users)
+	if ready != nil {
+		avail = 0
 	}
 	pending := make([]int, len(users))
 	for i := range pending {
@@ -33,6 +44,13 @@ func (s *Service) Load(ctx context.Context, users []fixtures.User, actor int64) 
 		var retry []int
 		var lastErr error
 		for _, i := range pending {
+			for i >= avail { // only in the first pass: the retries come after every user
+				k, ok := <-ready
+				if !ok {
+					k = len(users)
+				}
+				avail = k
+			}
 			err := s.planFixture(ctx, &users[i], in, out)
 			if err == nil && len(out.problems) > 0 {
 				err = s.refused(out.problems)
