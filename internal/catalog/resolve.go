@@ -56,6 +56,11 @@ func (c *Catalog) Lookup(object, key, value string) *Entry {
 	if t == nil {
 		return nil
 	}
+	return t.Lookup(key, value)
+}
+
+// Lookup is Catalog.Lookup in this table (for a caller that found the table once).
+func (t *Table) Lookup(key, value string) *Entry {
 	if e := t.exact[key][value]; e != nil {
 		return e
 	}

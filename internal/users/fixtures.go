@@ -94,11 +94,11 @@ func onlyMissingUsers(ps []problem.Problem) bool {
 func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *plan) (err error) {
 	in.reset()
 	out.reset()
-	u.Visit(func(key string, v any) {
+	u.VisitIndexed(func(i int, _ string, v any) {
 		if err != nil {
 			return
 		}
-		slot, ok := s.layout.Slot(key)
+		slot, ok := s.fixtureSlots[i].slot, s.fixtureSlots[i].ok
 		if !ok {
 			return
 		}
@@ -119,12 +119,12 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 		case int:
 			pr, skip, err = s.planValue(ctx, &a, float64(v), true)
 		case fixtures.Ref:
-			a.ref, pr, err = s.fixtureRef(ctx, el, v)
+			a.ref, pr, err = s.fixtureRef(ctx, el, slot.Index, v)
 		case []fixtures.Ref:
 			a.list = make([]int64, 0, len(v))
 			for _, r := range v {
 				var id int64
-				if id, pr, err = s.fixtureRef(ctx, el, r); pr != nil || err != nil {
+				if id, pr, err = s.fixtureRef(ctx, el, slot.Index, r); pr != nil || err != nil {
 					break
 				}
 				if !slices.Contains(a.list, id) {
@@ -170,9 +170,9 @@ func phoneFields(p fixtures.PhoneNumber) func(string) (any, bool) {
 }
 
 // fixtureRef resolves a fixture's reference: by natural key (the common case) or by id.
-func (s *Service) fixtureRef(ctx context.Context, el *spec.Element, r fixtures.Ref) (int64, *problem.Problem, error) {
+func (s *Service) fixtureRef(ctx context.Context, el *spec.Element, index int, r fixtures.Ref) (int64, *problem.Problem, error) {
 	if r.Key != "" {
-		return s.resolver.byKey(ctx, el, r.Key)
+		return s.resolver.byKey(ctx, el, index, r.Key)
 	}
 	return s.resolver.resolve(ctx, el, map[string]any{"id": float64(r.ID)})
 }

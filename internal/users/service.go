@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coupa-kit/coupa-users/fixtures"
 	"github.com/coupa-kit/coupa-users/internal/catalog"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/query"
@@ -56,6 +57,13 @@ type Service struct {
 	ownedFields map[string][]ownedField
 	ownedIDs    atomic.Int64
 	stampSlots  stampSlots
+	// fixtureSlots are the slots of fixtures.UserKeys, by position (Layout.Slot's answers, looked up once).
+	fixtureSlots []fixtureSlot
+}
+
+type fixtureSlot struct {
+	slot store.Slot
+	ok   bool // the spec knows the key
 }
 
 // ownedField is a field of an object stored by value, as the kinds check it.
@@ -106,7 +114,12 @@ func New(cfg Config) (*Service, error) {
 			}
 		}
 	}
+	s.resolver.setTargets(cfg.Layout.Elements)
 	s.stampSlots = newStampSlots(cfg.Layout)
+	for _, key := range fixtures.UserKeys() {
+		sl, ok := cfg.Layout.Slot(key)
+		s.fixtureSlots = append(s.fixtureSlots, fixtureSlot{sl, ok})
+	}
 	s.template = s.newTemplate()
 	if t := cfg.Catalog.Table("InvoiceInbox"); t != nil {
 		for _, e := range t.Entries {
