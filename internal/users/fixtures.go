@@ -94,6 +94,7 @@ func onlyMissingUsers(ps []problem.Problem) bool {
 func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *plan) (err error) {
 	in.reset()
 	out.reset()
+	// VisitIndexed gives times, references and phone numbers as pointers to u's fields, which box nothing.
 	u.VisitIndexed(func(i int, _ string, v any) {
 		if err != nil {
 			return
@@ -111,18 +112,18 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 		var pr *problem.Problem
 		var skip bool
 		switch v := v.(type) {
-		case time.Time:
+		case *time.Time:
 			if el.Kind != spec.KindDateTime {
 				pr = &problem.Problem{Code: problem.Invalid, Element: el.Name}
 			}
-			a.kind, a.val = kinds.DateTime{}, kinds.Value{Time: v}
+			a.kind, a.val = kinds.DateTime{}, kinds.Value{Time: *v}
 		case int:
 			pr, skip, err = s.planValue(ctx, &a, float64(v), true)
-		case fixtures.Ref:
-			a.ref, pr, err = s.fixtureRef(ctx, el, slot.Index, v)
-		case []fixtures.Ref:
-			a.list = make([]int64, 0, len(v))
-			for _, r := range v {
+		case *fixtures.Ref:
+			a.ref, pr, err = s.fixtureRef(ctx, el, slot.Index, *v)
+		case *[]fixtures.Ref:
+			a.list = make([]int64, 0, len(*v))
+			for _, r := range *v {
 				var id int64
 				if id, pr, err = s.fixtureRef(ctx, el, slot.Index, r); pr != nil || err != nil {
 					break
@@ -131,9 +132,9 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 					a.list = append(a.list, id)
 				}
 			}
-		case fixtures.PhoneNumber:
+		case *fixtures.PhoneNumber:
 			if s.ownedObject(el) {
-				pr, skip, err = s.planOwnedBy(&a, phoneFields(v)) // what planValue does with the map, without one
+				pr, skip, err = s.planOwnedBy(&a, phoneFields(*v)) // what planValue does with the map, without one
 				break
 			}
 			pr, skip, err = s.planValue(ctx, &a, map[string]any{"country-code": v.CountryCode, "area-code": v.AreaCode,
