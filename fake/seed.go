@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -51,9 +50,9 @@ func (f *Fake) seed(ctx context.Context) error {
 	}
 	users = append(users, f.opts.Fixtures...)
 	// Loading makes short-lived garbage by the hundred megabytes for large populations: collect less often while
-	// loading, then hand the garbage back to the OS so that the resident size is what the users need.
+	// loading. The compaction that follows such a load (compactLater) hands the garbage back to the OS, in the
+	// background rather than before the fake serves.
 	if len(users) > 10_000 {
-		defer debug.FreeOSMemory()
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	if _, err := f.users.LoadReady(ctx, users, ready, f.apiUsers[firstClient(f.opts.Auth)]); err != nil {
@@ -79,7 +78,7 @@ func (f *Fake) compact(ctx context.Context) {
 	f.seedMu.Lock()
 	want := f.seededVersion
 	f.seedMu.Unlock()
-	runtime.GC()
+	debug.FreeOSMemory() // collects the load's garbage, and gives it back, so that the resident size is what the users need
 	in, unique := store.NewInterner(), f.layout.UniqueStrings()
 	recs, done, err := f.store.Rewrite(ctx, want, func(r *store.Record) *store.Record { return r.Detached(in, unique) })
 	if err != nil || !done {
