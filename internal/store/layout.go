@@ -16,7 +16,8 @@ type Layout struct {
 	Unique []*spec.Element
 
 	slots       map[string]Slot
-	uniqueSlots []Slot // the slots of Unique, in its order (looked up on every write)
+	uniqueSlots []Slot         // the slots of Unique, in its order (looked up on every write)
+	uniquePos   map[string]int // an element of Unique's position there
 	counts      [kindCount]int
 	objects     map[string]*spec.Object
 }
@@ -83,8 +84,10 @@ func NewLayout(s *spec.Spec) (*Layout, error) {
 			l.slots[name] = sl
 		}
 	}
-	for _, e := range l.Unique {
+	l.uniquePos = make(map[string]int, len(l.Unique))
+	for i, e := range l.Unique {
 		l.uniqueSlots = append(l.uniqueSlots, l.slots[e.Name])
+		l.uniquePos[e.Name] = i
 	}
 	if l.counts[kindBool] > 64 {
 		return nil, fmt.Errorf("layout: %d booleans, records hold at most 64", l.counts[kindBool])

@@ -20,7 +20,7 @@ type Memory struct {
 
 	mu      sync.RWMutex
 	users   []*Record
-	unique  map[string]map[string]int64 // element → folded value → id
+	unique  []map[string]int64 // by position in Layout.Unique: folded value → id
 	nextID  int64
 	version atomic.Uint64
 }
@@ -34,10 +34,10 @@ func NewMemory(l *Layout) *Memory {
 
 var _ Store = (*Memory)(nil)
 
-func (m *Memory) emptyIndexes(size int) map[string]map[string]int64 {
-	idx := map[string]map[string]int64{}
-	for _, e := range m.layout.Unique {
-		idx[e.Name] = make(map[string]int64, size)
+func (m *Memory) emptyIndexes(size int) []map[string]int64 {
+	idx := make([]map[string]int64, len(m.layout.Unique))
+	for i := range idx {
+		idx[i] = make(map[string]int64, size)
 	}
 	return idx
 }
@@ -72,13 +72,13 @@ func (m *Memory) Get(_ context.Context, id int64) (*Record, bool, error) {
 
 // Lookup implements Store.
 func (m *Memory) Lookup(ctx context.Context, element, value string) (*Record, bool, error) {
-	m.mu.RLock()
-	idx, known := m.unique[element]
-	id, ok := idx[fold.Key(value)]
-	m.mu.RUnlock()
+	pos, known := m.layout.uniquePos[element]
 	if !known {
 		return nil, false, fmt.Errorf("lookup: %s is not a unique element", element)
 	}
+	m.mu.RLock()
+	id, ok := m.unique[pos][fold.Key(value)]
+	m.mu.RUnlock()
 	if !ok {
 		return nil, false, nil
 	}
@@ -153,7 +153,7 @@ func (m *Memory) conflictsKeyed(r *Record, keys []string) []string {
 		if keys[i] == "" {
 			continue
 		}
-		if id, ok := m.unique[e.Name][keys[i]]; ok && id != r.ID {
+		if id, ok := m.unique[i][keys[i]]; ok && id != r.ID {
 			taken = append(taken, e.Name)
 		}
 	}
@@ -167,14 +167,14 @@ func (m *Memory) index(r *Record, add bool) {
 
 // indexKeyed is index with the record's unique keys already folded (uniqueKeys).
 func (m *Memory) indexKeyed(id int64, keys []string, add bool) {
-	for i, e := range m.layout.Unique {
+	for i, idx := range m.unique {
 		if keys[i] == "" {
 			continue
 		}
 		if add {
-			m.unique[e.Name][keys[i]] = id
+			idx[keys[i]] = id
 		} else {
-			delete(m.unique[e.Name], keys[i])
+			delete(idx, keys[i])
 		}
 	}
 }
@@ -184,10 +184,10 @@ func (m *Memory) Grow(n int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users = slices.Grow(m.users, n)
-	for name, idx := range m.unique {
+	for i, idx := range m.unique {
 		grown := make(map[string]int64, len(idx)+n)
 		maps.Copy(grown, idx)
-		m.unique[name] = grown
+		m.unique[i] = grown
 	}
 }
 

@@ -77,18 +77,19 @@ func (rs *resolver) byKey(ctx context.Context, el *spec.Element, index int, key 
 		if err != nil || ok {
 			return idOf(u), nil, err
 		}
-	} else if t.table != nil {
-		if e := t.table.Lookup(ob.NaturalKeys[0], key); e != nil {
+	} else if t.lookup != nil {
+		if e := t.lookup(key); e != nil {
 			return e.ID, nil, nil
 		}
 	}
 	return rs.resolve(ctx, el, map[string]any{ob.NaturalKeys[0]: key})
 }
 
-// target is what an element refers to: its object type and, for reference data, the catalog's table of it.
+// target is what an element refers to: its object type and, for reference data, the lookup by its first natural
+// key in the catalog.
 type target struct {
 	object *spec.Object
-	table  *catalog.Table
+	lookup func(value string) *catalog.Entry
 }
 
 // targetOf returns the target of the element at index in the layout, worked out once per element (a bulk load
@@ -97,7 +98,15 @@ func (rs *resolver) targetOf(el *spec.Element, index int) target {
 	if index < len(rs.targets) && rs.targets[index].object != nil {
 		return rs.targets[index]
 	}
-	return target{object: rs.object(el), table: rs.catalog.Table(el.Object)}
+	return rs.newTarget(el)
+}
+
+func (rs *resolver) newTarget(el *spec.Element) target {
+	t := target{object: rs.object(el)}
+	if tb := rs.catalog.Table(el.Object); tb != nil && len(t.object.NaturalKeys) > 0 && el.Object != spec.UserRef {
+		t.lookup = tb.By(t.object.NaturalKeys[0])
+	}
+	return t
 }
 
 // setTargets works out the target of every object element of the layout.
@@ -105,7 +114,7 @@ func (rs *resolver) setTargets(elements []*spec.Element) {
 	rs.targets = make([]target, len(elements))
 	for i, el := range elements {
 		if el.Kind == spec.KindObject {
-			rs.targets[i] = target{object: rs.object(el), table: rs.catalog.Table(el.Object)}
+			rs.targets[i] = rs.newTarget(el)
 		}
 	}
 }
