@@ -284,6 +284,9 @@ func ownedValue(el *spec.Element, fl *spec.Field, check ownedField, val any) (an
 		}
 		return nil, nil
 	}
+	if s, ok := val.(string); ok && fl.Kind == spec.KindString && s == v.Str {
+		return val, nil // what Native would box, boxed already
+	}
 	return k.Native(v), nil
 }
 
@@ -298,7 +301,8 @@ func (p *plan) addRoles() {
 
 // apply stores the plan's values in r.
 func (p *plan) apply(r *store.Record) {
-	for _, a := range p.sets {
+	for i := range p.sets {
+		a := &p.sets[i]
 		if a.null {
 			r.SetNull(a.slot)
 			continue

@@ -119,20 +119,20 @@ func newStampSlots(l *store.Layout) stampSlots {
 // twice.
 func (s *Service) check(r *store.Record, p *plan) []problem.Problem {
 	var out []problem.Problem
-	for _, e := range s.layout.Elements {
-		if !e.Required || p.faulty(e.Name) {
+	for _, es := range s.required {
+		e, sl := es.el, es.slot
+		if p.faulty(e.Name) {
 			continue
 		}
-		sl, _ := s.layout.Slot(e.Name)
 		if r.IsNull(sl) || (e.Kind == spec.KindString && strings.TrimSpace(r.String(sl)) == "") {
 			out = append(out, problem.Problem{Code: problem.Blank, Element: e.Name})
 		}
 	}
-	for _, e := range s.layout.Elements {
-		if e.Pattern == nil || p.faulty(e.Name) {
+	for _, es := range s.patterned {
+		e, sl := es.el, es.slot
+		if p.faulty(e.Name) {
 			continue
 		}
-		sl, _ := s.layout.Slot(e.Name)
 		if v := r.String(sl); !r.IsNull(sl) && v != "" && !e.Pattern.MatchString(v) {
 			out = append(out, problem.Problem{Code: problem.Invalid, Element: e.Name})
 		}

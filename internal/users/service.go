@@ -57,8 +57,15 @@ type Service struct {
 	ownedFields map[string][]ownedField
 	ownedIDs    atomic.Int64
 	stampSlots  stampSlots
+	// required and patterned are the elements check looks at, in the spec's order, with their slots.
+	required, patterned []elementSlot
 	// fixtureSlots are the slots of fixtures.UserKeys, by position (Layout.Slot's answers, looked up once).
 	fixtureSlots []fixtureSlot
+}
+
+type elementSlot struct {
+	el   *spec.Element
+	slot store.Slot
 }
 
 type fixtureSlot struct {
@@ -116,6 +123,15 @@ func New(cfg Config) (*Service, error) {
 	}
 	s.resolver.setTargets(cfg.Layout.Elements)
 	s.stampSlots = newStampSlots(cfg.Layout)
+	for _, e := range cfg.Layout.Elements {
+		sl, _ := cfg.Layout.Slot(e.Name)
+		if e.Required {
+			s.required = append(s.required, elementSlot{e, sl})
+		}
+		if e.Pattern != nil {
+			s.patterned = append(s.patterned, elementSlot{e, sl})
+		}
+	}
 	for _, key := range fixtures.UserKeys() {
 		sl, ok := cfg.Layout.Slot(key)
 		s.fixtureSlots = append(s.fixtureSlots, fixtureSlot{sl, ok})
