@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -23,6 +22,7 @@ func (f *Fake) seed(ctx context.Context) error {
 		return err
 	}
 	var users []fixtures.User
+	var ready chan int
 	n := f.opts.Users
 	if n == 0 {
 		n = 100
@@ -32,16 +32,30 @@ func (f *Fake) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		users = fixtures.Generate(ref, fixtures.GenerateOptions{Seed: f.opts.Seed, Count: n, CustomFields: f.opts.CustomFields})
+		// The users are generated on another goroutine while the first ones load: one PCG stream makes them in
+		// order, and the loader takes each once it is complete. The fixtures after them are in place before
+		// loading starts (the capacity keeps the generator's part where it is).
+		users = make([]fixtures.User, n, n+len(f.opts.Fixtures))
+		ready = make(chan int, 64)
+		gen, opts := users, fixtures.GenerateOptions{Seed: f.opts.Seed, Count: n, CustomFields: f.opts.CustomFields}
+		go func() {
+			defer close(ready) // all complete
+			fixtures.GenerateInto(gen, ref, opts, func(k int) {
+				select {
+				case ready <- k:
+				default: // the loader is behind, and will read a later count: the generator never waits, even if loading stopped
+				}
+			})
+		}()
 	}
 	users = append(users, f.opts.Fixtures...)
 	// Loading makes short-lived garbage by the hundred megabytes for large populations: collect less often while
-	// loading, then hand the garbage back to the OS so that the resident size is what the users need.
+	// loading. The compaction that follows such a load (compactLater) hands the garbage back to the OS, in the
+	// background rather than before the fake serves.
 	if len(users) > 10_000 {
-		defer debug.FreeOSMemory()
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	if _, err := f.loadUsers(ctx, users); err != nil {
+	if _, err := f.users.LoadReady(ctx, users, ready, f.apiUsers[firstClient(f.opts.Auth)]); err != nil {
 		return err
 	}
 	f.compactLater = len(users) > 10_000
@@ -64,7 +78,7 @@ func (f *Fake) compact(ctx context.Context) {
 	f.seedMu.Lock()
 	want := f.seededVersion
 	f.seedMu.Unlock()
-	runtime.GC()
+	debug.FreeOSMemory() // collects the load's garbage, and gives it back, so that the resident size is what the users need
 	in, unique := store.NewInterner(), f.layout.UniqueStrings()
 	recs, done, err := f.store.Rewrite(ctx, want, func(r *store.Record) *store.Record { return r.Detached(in, unique) })
 	if err != nil || !done {

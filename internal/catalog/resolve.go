@@ -56,10 +56,21 @@ func (c *Catalog) Lookup(object, key, value string) *Entry {
 	if t == nil {
 		return nil
 	}
-	if e := t.exact[key][value]; e != nil {
-		return e
+	return t.Lookup(key, value)
+}
+
+// Lookup is Catalog.Lookup in this table (for a caller that found the table once).
+func (t *Table) Lookup(key, value string) *Entry { return t.By(key)(value) }
+
+// By returns Lookup by one natural key, for a caller that looks up many values of it (a bulk load).
+func (t *Table) By(key string) func(value string) *Entry {
+	exact, folded := t.exact[key], t.byKey[key]
+	return func(value string) *Entry {
+		if e := exact[value]; e != nil {
+			return e
+		}
+		return folded[fold.Key(value)]
 	}
-	return t.byKey[key][fold.Key(value)]
 }
 
 // NaturalKeys returns the natural keys of an object type.

@@ -15,9 +15,11 @@ type Layout struct {
 	// Unique are the elements whose values are unique across users (compared case-insensitively).
 	Unique []*spec.Element
 
-	slots   map[string]Slot
-	counts  [kindCount]int
-	objects map[string]*spec.Object
+	slots       map[string]Slot
+	uniqueSlots []Slot         // the slots of Unique, in its order (looked up on every write)
+	uniquePos   map[string]int // an element of Unique's position there
+	counts      [kindCount]int
+	objects     map[string]*spec.Object
 }
 
 // Slot says where an element lives in a Record.
@@ -81,6 +83,11 @@ func NewLayout(s *spec.Spec) (*Layout, error) {
 			sl.Pos += l.counts[kindInt]
 			l.slots[name] = sl
 		}
+	}
+	l.uniquePos = make(map[string]int, len(l.Unique))
+	for i, e := range l.Unique {
+		l.uniqueSlots = append(l.uniqueSlots, l.slots[e.Name])
+		l.uniquePos[e.Name] = i
 	}
 	if l.counts[kindBool] > 64 {
 		return nil, fmt.Errorf("layout: %d booleans, records hold at most 64", l.counts[kindBool])

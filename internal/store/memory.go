@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -19,7 +20,7 @@ type Memory struct {
 
 	mu      sync.RWMutex
 	users   []*Record
-	unique  map[string]map[string]int64 // element → folded value → id
+	unique  []map[string]int64 // by position in Layout.Unique: folded value → id
 	nextID  int64
 	version atomic.Uint64
 }
@@ -33,15 +34,21 @@ func NewMemory(l *Layout) *Memory {
 
 var _ Store = (*Memory)(nil)
 
-func (m *Memory) emptyIndexes(size int) map[string]map[string]int64 {
-	idx := map[string]map[string]int64{}
-	for _, e := range m.layout.Unique {
-		idx[e.Name] = make(map[string]int64, size)
+func (m *Memory) emptyIndexes(size int) []map[string]int64 {
+	idx := make([]map[string]int64, len(m.layout.Unique))
+	for i := range idx {
+		idx[i] = make(map[string]int64, size)
 	}
 	return idx
 }
 
 func (m *Memory) find(id int64) (int, bool) {
+	// Ids are handed out in sequence, so a user is usually at its id's distance from the first: try there first.
+	if len(m.users) > 0 {
+		if i := id - m.users[0].ID; i >= 0 && i < int64(len(m.users)) && m.users[i].ID == id {
+			return int(i), true
+		}
+	}
 	return slices.BinarySearchFunc(m.users, id, func(r *Record, id int64) int {
 		switch {
 		case r.ID < id:
@@ -65,13 +72,13 @@ func (m *Memory) Get(_ context.Context, id int64) (*Record, bool, error) {
 
 // Lookup implements Store.
 func (m *Memory) Lookup(ctx context.Context, element, value string) (*Record, bool, error) {
-	m.mu.RLock()
-	idx, known := m.unique[element]
-	id, ok := idx[fold.Key(value)]
-	m.mu.RUnlock()
+	pos, known := m.layout.uniquePos[element]
 	if !known {
 		return nil, false, fmt.Errorf("lookup: %s is not a unique element", element)
 	}
+	m.mu.RLock()
+	id, ok := m.unique[pos][fold.Key(value)]
+	m.mu.RUnlock()
 	if !ok {
 		return nil, false, nil
 	}
@@ -120,15 +127,33 @@ func (m *Memory) Len(context.Context) (int, error) {
 	return len(m.users), nil
 }
 
+// uniqueKeys appends the folded value of each unique element of r to keys, in the order of Layout.Unique; "" for
+// a null or empty one (which is not indexed). A write folds each value once, for the conflict check and the index.
+func (m *Memory) uniqueKeys(r *Record, keys []string) []string {
+	for _, s := range m.layout.uniqueSlots {
+		k := ""
+		if !r.IsNull(s) && r.String(s) != "" {
+			k = fold.Key(r.String(s))
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
 // conflicts lists the unique elements of r whose values belong to another user. Caller holds the lock.
 func (m *Memory) conflicts(r *Record) []string {
+	var buf [8]string
+	return m.conflictsKeyed(r, m.uniqueKeys(r, buf[:0]))
+}
+
+// conflictsKeyed is conflicts with r's unique keys already folded (uniqueKeys).
+func (m *Memory) conflictsKeyed(r *Record, keys []string) []string {
 	var taken []string
-	for _, e := range m.layout.Unique {
-		s, _ := m.layout.Slot(e.Name)
-		if r.IsNull(s) || r.String(s) == "" {
+	for i, e := range m.layout.Unique {
+		if keys[i] == "" {
 			continue
 		}
-		if id, ok := m.unique[e.Name][fold.Key(r.String(s))]; ok && id != r.ID {
+		if id, ok := m.unique[i][keys[i]]; ok && id != r.ID {
 			taken = append(taken, e.Name)
 		}
 	}
@@ -136,16 +161,33 @@ func (m *Memory) conflicts(r *Record) []string {
 }
 
 func (m *Memory) index(r *Record, add bool) {
-	for _, e := range m.layout.Unique {
-		s, _ := m.layout.Slot(e.Name)
-		if r.IsNull(s) || r.String(s) == "" {
+	var buf [8]string
+	m.indexKeyed(r.ID, m.uniqueKeys(r, buf[:0]), add)
+}
+
+// indexKeyed is index with the record's unique keys already folded (uniqueKeys).
+func (m *Memory) indexKeyed(id int64, keys []string, add bool) {
+	for i, idx := range m.unique {
+		if keys[i] == "" {
 			continue
 		}
 		if add {
-			m.unique[e.Name][fold.Key(r.String(s))] = r.ID
+			idx[keys[i]] = id
 		} else {
-			delete(m.unique[e.Name], fold.Key(r.String(s)))
+			delete(idx, keys[i])
 		}
+	}
+}
+
+// Grow makes room for n more users, so that a bulk load does not grow the user list and the indexes step by step.
+func (m *Memory) Grow(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.users = slices.Grow(m.users, n)
+	for i, idx := range m.unique {
+		grown := make(map[string]int64, len(idx)+n)
+		maps.Copy(grown, idx)
+		m.unique[i] = grown
 	}
 }
 
@@ -165,17 +207,22 @@ func (m *Memory) Create(_ context.Context, r *Record) (*Record, error) {
 		}
 		return nil, fmt.Errorf("create: id %d is beyond the largest id, %d", r.ID, int64(MaxID))
 	}
-	if taken := m.conflicts(r); len(taken) > 0 {
+	var buf [8]string
+	keys := m.uniqueKeys(r, buf[:0])
+	if taken := m.conflictsKeyed(r, keys); len(taken) > 0 {
 		if assigned {
 			r.ID = 0
 		}
 		return nil, &ConflictError{Elements: taken}
 	}
 	m.layout.setID(r)
-	i, _ := m.find(r.ID)
+	i := len(m.users)
+	if i > 0 && m.users[i-1].ID > r.ID { // a new id goes last: no search
+		i, _ = m.find(r.ID)
+	}
 	m.users = slices.Insert(m.users, i, r)
 	m.nextID = max(m.nextID, r.ID+1)
-	m.index(r, true)
+	m.indexKeyed(r.ID, keys, true)
 	m.version.Add(1)
 	return r, nil
 }

@@ -172,7 +172,7 @@ func (s *Service) planObject(ctx context.Context, a *assignment, v any, strictRe
 	if !ok {
 		return invalid, false, nil
 	}
-	if s.layout.Object(el.Object) != nil && len(s.layout.Object(el.Object).NaturalKeys) == 0 {
+	if s.ownedObject(el) {
 		return s.planOwned(a, m)
 	}
 	id, pr, err := s.planRef(ctx, el, m)
@@ -184,6 +184,13 @@ func (s *Service) planObject(ctx context.Context, a *assignment, v any, strictRe
 	}
 	a.ref = id
 	return nil, false, nil
+}
+
+// ownedObject reports whether the element is a single object the user owns by value (no natural key to refer to it
+// by), which planObject checks field by field.
+func (s *Service) ownedObject(el *spec.Element) bool {
+	ob := s.layout.Object(el.Object)
+	return el.Kind == spec.KindObject && !el.List && ob != nil && len(ob.NaturalKeys) == 0
 }
 
 // planRef checks the shape of a reference (an id that is a number, keys that are strings, at least one key) and
@@ -212,22 +219,35 @@ func (s *Service) planRef(ctx context.Context, el *spec.Element, ref map[string]
 // each cast by its kind (package kinds), in the object's field order, with the fields its input schema requires.
 // For a namespace (custom-fields) only the fields the body names change; apply keeps the others.
 func (s *Service) planOwned(a *assignment, m map[string]any) (*problem.Problem, bool, error) {
+	return s.planOwnedBy(a, func(name string) (any, bool) {
+		val, ok := m[name]
+		if !ok {
+			val, ok = m[strings.ReplaceAll(name, "-", "_")]
+		}
+		return val, ok
+	})
+}
+
+// planOwnedBy is planOwned over any source of field values: get returns a field's value by its dashed name, and
+// whether the source names it (fixtures give phone numbers as structs, with no map to build).
+func (s *Service) planOwnedBy(a *assignment, get func(name string) (any, bool)) (*problem.Problem, bool, error) {
 	el := a.el
 	ob := s.layout.Object(el.Object)
+	checks := s.ownedFields[el.Object]
 	o := &store.Owned{ID: s.ownedIDs.Add(1)}
+	if n := len(ob.Fields) - 1; n > 0 {
+		o.Fields = make([]any, 0, n) // the fields but id, in one allocation
+	}
 	var given []bool
-	for _, fl := range ob.Fields {
+	for i, fl := range ob.Fields {
 		if fl.Name == "id" {
 			continue
 		}
-		val, ok := m[fl.Name]
-		if !ok {
-			val, ok = m[strings.ReplaceAll(fl.Name, "-", "_")]
-		}
+		val, ok := get(fl.Name)
 		if ob.Namespace {
 			given = append(given, ok)
 		}
-		v, pr := s.ownedValue(el, fl, val)
+		v, pr := ownedValue(el, fl, checks[i], val)
 		if pr != nil {
 			return pr, false, nil
 		}
@@ -239,7 +259,7 @@ func (s *Service) planOwned(a *assignment, m map[string]any) (*problem.Problem, 
 
 // ownedValue casts one field of an owned object into the loosely typed value it is stored as; nil for null or
 // blank.
-func (s *Service) ownedValue(el *spec.Element, fl *spec.Field, val any) (any, *problem.Problem) {
+func ownedValue(el *spec.Element, fl *spec.Field, check ownedField, val any) (any, *problem.Problem) {
 	bad := func(c problem.Code) (any, *problem.Problem) {
 		pr := &problem.Problem{Code: c, Element: el.Name, Field: fl.Name}
 		if c == problem.TooLong {
@@ -254,15 +274,18 @@ func (s *Service) ownedValue(el *spec.Element, fl *spec.Field, val any) (any, *p
 	var v kinds.Value
 	if val != nil {
 		var code problem.Code
-		if v, code = k.Cast(&spec.Element{Name: fl.Name, Kind: fl.Kind, MaxLength: fl.MaxLength, Enum: fl.Enum}, val); code != 0 {
+		if v, code = k.Cast(check.el, val); code != 0 {
 			return bad(code)
 		}
 	}
 	if val == nil || v.Null || (fl.Kind == spec.KindString && v.Str == "") {
-		if slices.Contains(s.ownedRequired[el.Object], fl.Name) {
+		if check.required {
 			return bad(problem.Blank)
 		}
 		return nil, nil
+	}
+	if s, ok := val.(string); ok && fl.Kind == spec.KindString && s == v.Str {
+		return val, nil // what Native would box, boxed already
 	}
 	return k.Native(v), nil
 }
@@ -278,7 +301,8 @@ func (p *plan) addRoles() {
 
 // apply stores the plan's values in r.
 func (p *plan) apply(r *store.Record) {
-	for _, a := range p.sets {
+	for i := range p.sets {
+		a := &p.sets[i]
 		if a.null {
 			r.SetNull(a.slot)
 			continue

@@ -17,6 +17,7 @@ type resolver struct {
 	store   store.Store
 	catalog *catalog.Catalog
 	users   *spec.Object
+	targets []target // by element index (setTargets)
 }
 
 // resolve resolves a reference as a request body gives it ({"id": 3}, {"login": "jdoe"}, keys with dashes or
@@ -64,9 +65,10 @@ func (rs *resolver) resolve(ctx context.Context, el *spec.Element, ref map[strin
 
 // byKey resolves a reference by the object's first natural key (the one fixtures are written in: login, code,
 // name, location-code) without building a map: the common hit of a bulk load costs no allocation. A miss is
-// resolved the way a request's would be, for the same problem.
-func (rs *resolver) byKey(ctx context.Context, el *spec.Element, key string) (int64, *problem.Problem, error) {
-	ob := rs.object(el)
+// resolved the way a request's would be, for the same problem. index is el's in the layout.
+func (rs *resolver) byKey(ctx context.Context, el *spec.Element, index int, key string) (int64, *problem.Problem, error) {
+	t := rs.targetOf(el, index)
+	ob := t.object
 	if len(ob.NaturalKeys) == 0 {
 		return 0, notFound(el, catalog.HumanName(el.Object), nil, map[string]any{"key": key}), nil
 	}
@@ -75,10 +77,46 @@ func (rs *resolver) byKey(ctx context.Context, el *spec.Element, key string) (in
 		if err != nil || ok {
 			return idOf(u), nil, err
 		}
-	} else if e := rs.catalog.Lookup(el.Object, ob.NaturalKeys[0], key); e != nil {
-		return e.ID, nil, nil
+	} else if t.lookup != nil {
+		if e := t.lookup(key); e != nil {
+			return e.ID, nil, nil
+		}
 	}
 	return rs.resolve(ctx, el, map[string]any{ob.NaturalKeys[0]: key})
+}
+
+// target is what an element refers to: its object type and, for reference data, the lookup by its first natural
+// key in the catalog.
+type target struct {
+	object *spec.Object
+	lookup func(value string) *catalog.Entry
+}
+
+// targetOf returns the target of the element at index in the layout, worked out once per element (a bulk load
+// resolves some twenty references per user).
+func (rs *resolver) targetOf(el *spec.Element, index int) target {
+	if index < len(rs.targets) && rs.targets[index].object != nil {
+		return rs.targets[index]
+	}
+	return rs.newTarget(el)
+}
+
+func (rs *resolver) newTarget(el *spec.Element) target {
+	t := target{object: rs.object(el)}
+	if tb := rs.catalog.Table(el.Object); tb != nil && len(t.object.NaturalKeys) > 0 && el.Object != spec.UserRef {
+		t.lookup = tb.By(t.object.NaturalKeys[0])
+	}
+	return t
+}
+
+// setTargets works out the target of every object element of the layout.
+func (rs *resolver) setTargets(elements []*spec.Element) {
+	rs.targets = make([]target, len(elements))
+	for i, el := range elements {
+		if el.Kind == spec.KindObject {
+			rs.targets[i] = rs.newTarget(el)
+		}
+	}
 }
 
 func (rs *resolver) object(el *spec.Element) *spec.Object {

@@ -63,36 +63,55 @@ func (s *Service) newTemplate() *store.Record {
 // stamp maintains what Coupa derives on every write: fullname from the names, the invoice inboxes the user may
 // send to, and the timestamps and author.
 func (s *Service) stamp(r *store.Record, create bool, actor int64, now time.Time) {
-	first, _ := s.layout.Slot("firstname")
-	last, _ := s.layout.Slot("lastname")
-	if sl, ok := s.layout.Slot("fullname"); ok {
-		r.SetString(sl, strings.TrimSpace(r.String(first)+" "+r.String(last)))
+	sl := &s.stampSlots
+	if sl.hasFullname {
+		r.SetString(sl.fullname, strings.TrimSpace(r.String(sl.firstname)+" "+r.String(sl.lastname)))
 	}
 	// The 2024 user of Coupa's Delegates API page, allowed to upload invoices from Coupa Mobile, lists the tenant's
 	// inboxes; who may not upload has none to send to.
-	if sl, ok := s.layout.Slot("allowed-invoice-inboxes"); ok {
-		mobile, _ := s.layout.Slot("allow-user-to-upload-invoice-from-mobile")
+	if sl.hasInboxes {
 		inboxes := []int64{}
-		if !r.IsNull(mobile) && r.Boolean(mobile) {
+		if !r.IsNull(sl.mobile) && r.Boolean(sl.mobile) {
 			inboxes = s.inboxes
 		}
-		r.SetList(sl, inboxes)
+		r.SetList(sl.inboxes, inboxes)
 	}
 	stamped := kinds.Value{Time: now}
 	if create {
-		if sl, ok := s.layout.Slot("created-at"); ok {
-			kinds.DateTime{}.Set(r, sl, stamped)
+		if sl.hasCreatedAt {
+			kinds.DateTime{}.Set(r, sl.createdAt, stamped)
 		}
-		if sl, ok := s.layout.Slot("created-by"); ok {
-			r.SetRef(sl, actor)
+		if sl.hasCreatedBy {
+			r.SetRef(sl.createdBy, actor)
 		}
 	}
-	if sl, ok := s.layout.Slot("updated-at"); ok {
-		kinds.DateTime{}.Set(r, sl, stamped)
+	if sl.hasUpdatedAt {
+		kinds.DateTime{}.Set(r, sl.updatedAt, stamped)
 	}
-	if sl, ok := s.layout.Slot("updated-by"); ok {
-		r.SetRef(sl, actor)
+	if sl.hasUpdatedBy {
+		r.SetRef(sl.updatedBy, actor)
 	}
+}
+
+// stampSlots are the slots stamp writes, looked up once: every write is stamped.
+type stampSlots struct {
+	firstname, lastname, fullname, mobile, inboxes, createdAt, createdBy, updatedAt, updatedBy store.Slot
+
+	hasFullname, hasInboxes, hasCreatedAt, hasCreatedBy, hasUpdatedAt, hasUpdatedBy bool
+}
+
+func newStampSlots(l *store.Layout) stampSlots {
+	var sl stampSlots
+	sl.firstname, _ = l.Slot("firstname")
+	sl.lastname, _ = l.Slot("lastname")
+	sl.fullname, sl.hasFullname = l.Slot("fullname")
+	sl.inboxes, sl.hasInboxes = l.Slot("allowed-invoice-inboxes")
+	sl.mobile, _ = l.Slot("allow-user-to-upload-invoice-from-mobile")
+	sl.createdAt, sl.hasCreatedAt = l.Slot("created-at")
+	sl.createdBy, sl.hasCreatedBy = l.Slot("created-by")
+	sl.updatedAt, sl.hasUpdatedAt = l.Slot("updated-at")
+	sl.updatedBy, sl.hasUpdatedBy = l.Slot("updated-by")
+	return sl
 }
 
 // check runs the validations on the record as it would be stored: every required element present and not blank,
@@ -100,20 +119,20 @@ func (s *Service) stamp(r *store.Record, create bool, actor int64, now time.Time
 // twice.
 func (s *Service) check(r *store.Record, p *plan) []problem.Problem {
 	var out []problem.Problem
-	for _, e := range s.layout.Elements {
-		if !e.Required || p.faulty(e.Name) {
+	for _, es := range s.required {
+		e, sl := es.el, es.slot
+		if p.faulty(e.Name) {
 			continue
 		}
-		sl, _ := s.layout.Slot(e.Name)
 		if r.IsNull(sl) || (e.Kind == spec.KindString && strings.TrimSpace(r.String(sl)) == "") {
 			out = append(out, problem.Problem{Code: problem.Blank, Element: e.Name})
 		}
 	}
-	for _, e := range s.layout.Elements {
-		if e.Pattern == nil || p.faulty(e.Name) {
+	for _, es := range s.patterned {
+		e, sl := es.el, es.slot
+		if p.faulty(e.Name) {
 			continue
 		}
-		sl, _ := s.layout.Slot(e.Name)
 		if v := r.String(sl); !r.IsNull(sl) && v != "" && !e.Pattern.MatchString(v) {
 			out = append(out, problem.Problem{Code: problem.Invalid, Element: e.Name})
 		}
