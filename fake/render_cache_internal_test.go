@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -90,25 +89,10 @@ func TestCachedRenderingsAreFreshOnes(t *testing.T) {
 // TestCachedRenderingsFollowWrites: renaming a manager shows in the users who report to them at once, in both
 // formats, alone and in a list, however often they were shown before.
 func TestCachedRenderingsFollowWrites(t *testing.T) {
-	f, err := New(Options{Users: 10, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tok, err := f.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, tok := internalFake(t, Options{Users: 10, Seed: 3})
 	do := func(method, target, accept, body string) string {
 		t.Helper()
-		req := httptest.NewRequest(method, target, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Accept", accept)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		rec := httptest.NewRecorder()
-		f.ServeHTTP(rec, req)
+		rec := serve(f, tok, method, target, accept, body)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s %s: %d %s", method, target, rec.Code, rec.Body)
 		}

@@ -105,31 +105,16 @@ func TestSharedAnswerBodies(t *testing.T) {
 // A shown user is journaled with the very bytes the client got, JSON and XML, from the rendering cache or not, and
 // the journal's copy survives the cache being dropped by a write.
 func TestJournalHoldsShownUsers(t *testing.T) {
-	f, err := New(Options{Users: 5, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tok, err := f.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, tok := internalFake(t, Options{Users: 5, Seed: 2})
 	var sent []string
 	for _, accept := range []string{"application/json", "application/xml", "application/json", "application/xml"} {
-		req := httptest.NewRequest(http.MethodGet, "/api/users/3", nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Accept", accept)
-		w := httptest.NewRecorder()
-		f.ServeHTTP(w, req)
+		w := serve(f, tok, http.MethodGet, "/api/users/3", accept, "")
 		if w.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", accept, w.Code, w.Body)
 		}
 		sent = append(sent, w.Body.String())
 	}
-	req := httptest.NewRequest(http.MethodPut, "/api/users/3", strings.NewReader(`{"firstname":"Other"}`))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	f.ServeHTTP(httptest.NewRecorder(), req)
+	serve(f, tok, http.MethodPut, "/api/users/3", "application/json", `{"firstname":"Other"}`)
 	got := f.Requests(RequestFilter{Method: http.MethodGet})
 	if len(got) != len(sent) {
 		t.Fatalf("journaled %d shows, want %d", len(got), len(sent))

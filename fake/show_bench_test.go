@@ -8,8 +8,14 @@ import (
 
 // BenchmarkShowJSON measures GET /api/users/{id} in-process (handler only, no network), the path the load script
 // measures over loopback.
-func BenchmarkShowJSON(b *testing.B) {
+func BenchmarkShowJSON(b *testing.B) { benchShow(b, "application/json") }
+
+// BenchmarkShowXML is BenchmarkShowJSON in Rails' XML, Coupa's default format.
+func BenchmarkShowXML(b *testing.B) { benchShow(b, "application/xml") }
+
+func benchShow(b *testing.B, accept string) {
 	f, req := benchRequest(b, 1000, "/api/users/500")
+	req.Header.Set("Accept", accept)
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -51,18 +57,4 @@ func benchRequest(b *testing.B, users int, target string) (*Fake, *http.Request)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Accept", "application/json")
 	return f, req
-}
-
-// BenchmarkShowXML is BenchmarkShowJSON in Rails' XML, Coupa's default format.
-func BenchmarkShowXML(b *testing.B) {
-	f, req := benchRequest(b, 1000, "/api/users/500")
-	req.Header.Set("Accept", "application/xml")
-	b.ReportAllocs()
-	for b.Loop() {
-		rec := httptest.NewRecorder()
-		f.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			b.Fatal(rec.Code)
-		}
-	}
 }

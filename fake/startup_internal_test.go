@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -37,7 +39,8 @@ func TestSeedPipelineMatchesSequential(t *testing.T) {
 			gen := fixtures.Generate(ref, fixtures.GenerateOptions{Seed: c.opts.Seed, Count: c.opts.Users, CustomFields: c.opts.CustomFields})
 			seq.Fixtures, seq.ReplaceGenerated = append(gen, c.opts.Fixtures...), true
 
-			want, got := seededRecords(t, seq), seededRecords(t, piped)
+			want, _ := seededRecords(t, seq)
+			got, _ := seededRecords(t, piped)
 			if len(got) != len(want) {
 				t.Fatalf("%d users, want %d", len(got), len(want))
 			}
@@ -50,20 +53,17 @@ func TestSeedPipelineMatchesSequential(t *testing.T) {
 	}
 }
 
-func seededRecords(t *testing.T, opts Options) []any {
+// seededRecords starts a fake and returns the records it seeded (records never change once stored), and the fake.
+func seededRecords(t *testing.T, opts Options) ([]*store.Record, *Fake) {
 	t.Helper()
 	f, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
 	f.seedMu.Lock()
 	defer f.seedMu.Unlock()
-	out := make([]any, len(f.seeded))
-	for i, r := range f.seeded {
-		out[i] = r
-	}
-	return out
+	return slices.Clone(f.seeded), f
 }
 
 // seededHash is the SHA-256 of every seeded record, element by element (null or value), with its owned objects.
@@ -71,15 +71,9 @@ func seededHash(t *testing.T, opts Options) string {
 	t.Helper()
 	at := time.Date(2025, time.June, 1, 9, 0, 0, 0, time.UTC)
 	opts.Clock = NewClock(func() time.Time { return at })
-	f, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	f.seedMu.Lock()
-	defer f.seedMu.Unlock()
+	recs, f := seededRecords(t, opts)
 	h := sha256.New()
-	for _, r := range f.seeded {
+	for _, r := range recs {
 		fmt.Fprintln(h, r.ID, r.Str, r.Int, r.Bool, r.Ref, r.List)
 		for _, e := range f.layout.Elements {
 			sl, _ := f.layout.Slot(e.Name)
