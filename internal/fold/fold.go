@@ -119,17 +119,24 @@ type Pattern struct {
 // commonness lists bytes by how often they occur in what users hold (names, logins, emails), the most common first.
 const commonness = "ea.nriolstm@cdhuykgbpjvfwzxq0123456789"
 
-// rarity ranks a byte for the anchor, the rarer the higher: bytes of commonness by their place in it, bytes not in
-// it (punctuation, the upper half) above them all. The twins rank lowest, so never anchor, because a non-ASCII rune
-// can stand for them (ſ for s) and an anchor must be a byte every match holds.
-func rarity(b byte) int {
-	if asciiTwins[lowerASCII[b]] {
-		return -1
-	}
+// Rarity ranks a byte by how seldom it occurs in what users hold, the rarer the higher: bytes of commonness by
+// their place in it (either case), bytes not in it (punctuation, the upper half) above them all. A search looks
+// for a needle's rarest byte first.
+func Rarity(b byte) int {
 	if i := strings.IndexByte(commonness, lowerASCII[b]); i >= 0 {
 		return i
 	}
 	return len(commonness)
+}
+
+// rarity ranks a byte for the anchor of a search in text that is not folded: as Rarity, but with the twins lowest,
+// so never the anchor, because a non-ASCII rune can stand for them (ſ for s) and an anchor must be a byte every
+// match holds.
+func rarity(b byte) int {
+	if asciiTwins[lowerASCII[b]] {
+		return -1
+	}
+	return Rarity(b)
 }
 
 // NewPattern folds the needle s.

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/coupa-kit/coupa-users/internal/store"
+	"github.com/coupa-kit/coupa-users/spec"
 )
 
 // Execute runs a query and returns its page of users, in order (empty when nothing matches).
@@ -60,15 +61,48 @@ func Execute(ctx context.Context, st store.Store, layout *store.Layout, q *Query
 		case 1:
 			match = preds[0]
 		}
-		keep := q.Offset + q.Limit
-		if keep < q.Offset { // an absurd offset: saturate
-			keep = math.MaxInt
-		}
-		if err := scan(ctx, st, from, to, match, pg, keep, order); err != nil {
+		searched, err := search(ctx, st, q.Conditions, from, func(r *store.Record) bool {
+			return r.ID <= to && (!match(r) || pg.add(r))
+		})
+		if err != nil {
 			return nil, err
+		}
+		if !searched {
+			keep := q.Offset + q.Limit
+			if keep < q.Offset { // an absurd offset: saturate
+				keep = math.MaxInt
+			}
+			if err := scan(ctx, st, from, to, match, pg, keep, order); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return pg.result(), nil
+}
+
+// searchable are the string operators a store may answer from a search (Store.Search) rather than a scan.
+var searchable = map[spec.Operator]store.Match{
+	spec.Contains: store.Anywhere, spec.StartsWith: store.Prefix, spec.EndsWith: store.Suffix, spec.Eq: store.Whole,
+}
+
+// search offers add the users that the store finds may meet the conditions it can search for (Store.Search), from
+// id from on; searched is false when there are none, and the caller scans. add tests each user it is offered
+// against every condition.
+func search(ctx context.Context, st store.Store, conds []Condition, from int64, add func(*store.Record) bool) (searched bool, err error) {
+	var terms []store.Term
+	for _, c := range conds {
+		m, ok := searchable[c.Op]
+		if !ok || c.Element.Kind != spec.KindString || len(c.Values) != 1 {
+			continue
+		}
+		if v, ok := c.Values[0].(string); ok {
+			terms = append(terms, store.Term{Element: c.Element.Name, Match: m, Value: v})
+		}
+	}
+	if len(terms) == 0 {
+		return false, nil
+	}
+	return st.Search(ctx, terms, from, add)
 }
 
 // parallelFrom is the store size from which a scan is split across cores: below it, goroutines cost more than

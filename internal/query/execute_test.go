@@ -278,22 +278,27 @@ func TestPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		q                       string
-		scans, lookups, visited int32
-		want                    []int64
+		q                                 string
+		scans, searches, lookups, visited int32
+		want                              []int64
 	}{
-		{"login=USER007", 0, 1, 0, []int64{7}},
-		{"email[in]=user007@example.com,user009@example.com,nobody@x", 0, 3, 0, []int64{7, 9}},
-		{"id=9&active=true", 0, 1, 0, []int64{9}},
-		{"id[in]=9,10", 0, 2, 0, []int64{9, 10}},
-		{"limit=2", 1, 0, 2, []int64{1, 2}},
-		{"id[gt]=100&limit=5", 1, 0, 5, span(101, 105)},
-		{"id[lt]=3", 1, 0, 3, []int64{1, 2}}, // stops at the first id past the bound
-		{"manager[login]=user001", 1, 1, 120, []int64{7}},
-		{"manager[login][starts_with]=user00", 2, 0, 240, []int64{7}},
-		{"manager[login]=nobody", 0, 1, 0, []int64{}}, // nothing can match: no main scan
-		{"order_by=login&limit=1", 1, 0, 120, []int64{1}},
-		{"login=", 1, 0, 120, []int64{}}, // empty values are not indexed: scan
+		{"login=USER007", 0, 0, 1, 0, []int64{7}},
+		{"email[in]=user007@example.com,user009@example.com,nobody@x", 0, 0, 3, 0, []int64{7, 9}},
+		{"id=9&active=true", 0, 0, 1, 0, []int64{9}},
+		{"id[in]=9,10", 0, 0, 2, 0, []int64{9, 10}},
+		{"limit=2", 1, 0, 0, 2, []int64{1, 2}},
+		{"id[gt]=100&limit=5", 1, 0, 0, 5, span(101, 105)},
+		{"id[lt]=3", 1, 0, 0, 3, []int64{1, 2}}, // stops at the first id past the bound
+		{"manager[login]=user001", 1, 0, 1, 120, []int64{7}},
+		{"manager[login][starts_with]=user00", 1, 1, 0, 129, []int64{7}}, // users 1-9 searched, then the main scan
+		{"manager[login]=nobody", 0, 0, 1, 0, []int64{}},                 // nothing can match: no main scan
+		{"order_by=login&limit=1", 1, 0, 0, 120, []int64{1}},
+		{"login=", 1, 1, 0, 120, []int64{}}, // empty values are neither indexed nor searched: scan
+		// String patterns are searched: only the users whose value may match are handed out.
+		{"login[contains]=R11", 0, 1, 0, 10, span(110, 119)},
+		{"email[ends_with]=1@EXAMPLE.COM&limit=3", 0, 1, 0, 3, []int64{1, 11, 21}}, // stops when the page is full
+		{"login[starts_with]=user1&email[contains]=9@&id[gt]=100", 0, 1, 0, 2, []int64{109, 119}},
+		{"login[contains]=user&active=false&limit=2", 0, 1, 0, 4, []int64{2, 4}},
 	}
 	for _, c := range cases {
 		w := &watchStore{Store: mem, t: t}
@@ -303,14 +308,15 @@ func TestPlans(t *testing.T) {
 			t.Fatalf("%s: %v", c.q, err)
 		}
 		got := ids(recs)
-		if !sameIDs(got, c.want) || w.scans.Load() != c.scans || w.lookups.Load() != c.lookups || v.visited != c.visited {
-			t.Errorf("%s: got %v with %d scans, %d lookups, %d visited; want %v, %d, %d, %d", c.q, got,
-				w.scans.Load(), w.lookups.Load(), v.visited, c.want, c.scans, c.lookups, c.visited)
+		if !sameIDs(got, c.want) || w.scans.Load() != c.scans || w.searches.Load() != c.searches ||
+			w.lookups.Load() != c.lookups || v.visited != c.visited {
+			t.Errorf("%s: got %v with %d scans, %d searches, %d lookups, %d visited; want %v, %d, %d, %d, %d", c.q, got,
+				w.scans.Load(), w.searches.Load(), w.lookups.Load(), v.visited, c.want, c.scans, c.searches, c.lookups, c.visited)
 		}
 	}
 }
 
-// visitStore counts the records scans hand out.
+// visitStore counts the records scans and searches hand out.
 type visitStore struct {
 	*watchStore
 	visited int32
@@ -318,6 +324,10 @@ type visitStore struct {
 
 func (v *visitStore) Scan(ctx context.Context, from int64, fn func(*store.Record) bool) error {
 	return v.watchStore.Scan(ctx, from, func(r *store.Record) bool { v.visited++; return fn(r) })
+}
+
+func (v *visitStore) Search(ctx context.Context, terms []store.Term, from int64, fn func(*store.Record) bool) (bool, error) {
+	return v.watchStore.Search(ctx, terms, from, func(r *store.Record) bool { v.visited++; return fn(r) })
 }
 
 func TestExecuteErrors(t *testing.T) {
@@ -364,6 +374,11 @@ func TestCancelMidScan(t *testing.T) {
 type callbackStore struct {
 	store.Store
 	each func()
+}
+
+// Search says it cannot narrow the query, so that the query scans.
+func (c *callbackStore) Search(context.Context, []store.Term, int64, func(*store.Record) bool) (bool, error) {
+	return false, nil
 }
 
 func (c *callbackStore) Scan(ctx context.Context, from int64, fn func(*store.Record) bool) error {

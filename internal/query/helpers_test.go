@@ -146,10 +146,11 @@ var testCatalog = fakeCatalog{
 // its read lock there, so a writer waiting between would deadlock the server).
 type watchStore struct {
 	store.Store
-	t       testing.TB
-	inScan  atomic.Bool
-	scans   atomic.Int32
-	lookups atomic.Int32
+	t        testing.TB
+	inScan   atomic.Bool
+	scans    atomic.Int32
+	searches atomic.Int32
+	lookups  atomic.Int32
 }
 
 func (w *watchStore) check(what string) {
@@ -164,6 +165,14 @@ func (w *watchStore) Scan(ctx context.Context, from int64, fn func(*store.Record
 	w.inScan.Store(true)
 	defer w.inScan.Store(false)
 	return w.Store.Scan(ctx, from, fn)
+}
+
+func (w *watchStore) Search(ctx context.Context, terms []store.Term, from int64, fn func(*store.Record) bool) (bool, error) {
+	w.check("Search")
+	w.searches.Add(1)
+	w.inScan.Store(true)
+	defer w.inScan.Store(false)
+	return w.Store.Search(ctx, terms, from, fn)
 }
 
 func (w *watchStore) Lookup(ctx context.Context, element, value string) (*store.Record, bool, error) {

@@ -161,7 +161,8 @@ func (p *planner) resolveCatalog(object string, conds []Condition, tests []value
 
 // resolveUsers returns the ids of the users that satisfy every condition, read as conditions on the user's own
 // elements (UserRef's fields are named as the user's elements). An exact match on a unique element or on id is
-// looked up; anything else scans the store once, before (never inside) the main scan.
+// looked up, a string pattern searched (Store.Search); anything else scans the store once, before (never inside)
+// the main scan.
 func (p *planner) resolveUsers(conds []Condition) (map[int64]struct{}, error) {
 	inner := make([]Condition, len(conds))
 	for i, c := range conds {
@@ -186,15 +187,21 @@ func (p *planner) resolveUsers(conds []Condition) (map[int64]struct{}, error) {
 		}
 		return set, nil
 	}
+	collect := func(r *store.Record) bool {
+		if all(preds, r) {
+			set[r.ID] = struct{}{}
+		}
+		return true
+	}
+	if searched, err := search(p.ctx, p.st, inner, 0, collect); searched || err != nil {
+		return set, err
+	}
 	var n int
 	err = p.st.Scan(p.ctx, 0, func(r *store.Record) bool {
 		if n++; n&1023 == 0 && p.ctx.Err() != nil {
 			return false
 		}
-		if all(preds, r) {
-			set[r.ID] = struct{}{}
-		}
-		return true
+		return collect(r)
 	})
 	if err == nil {
 		err = p.ctx.Err()

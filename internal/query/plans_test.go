@@ -49,7 +49,7 @@ func foldTwin(rng *rand.Rand, s string) string {
 
 // TestPlansAgreeOnFolding: the answer to "login equals v" must not depend on the plan that finds it. The store's
 // unique index (login=v, login[in]=v), a range scan (gt_or_eq and lt_or_eq), an in-set (16 values or more, looked
-// up or scanned) and a plain scan of the same predicate must return the same users, for values that are case
+// up or scanned), a plain scan of the same predicate and the store's column search must return the same users, for values that are case
 // variants and fold-twins (ſ for s, K for k...) of stored logins, and the store must refuse a login that folds to
 // one it holds.
 func TestPlansAgreeOnFolding(t *testing.T) {
@@ -134,16 +134,46 @@ func TestPlansAgreeOnFolding(t *testing.T) {
 		if got := scanAll(t, st, l, enc("login", v), users); !sameIDs(got, want) {
 			fail("%q: exact as a full scan: %v, want %v", v, got, want)
 		}
-		// Patterns are not equality, but whatever equals v also contains it, starts and ends with it.
+		if got := searchAll(t, st, l, enc("login", v)); !sameIDs(got, want) {
+			fail("%q: exact as a column search: %v, want %v", v, got, want)
+		}
+		// Patterns are not equality, but whatever equals v also contains it, starts and ends with it; and the store's
+		// column search finds what a scan does.
 		for _, op := range []string{"contains", "starts_with", "ends_with"} {
-			got := run(t, st, l, enc("login["+op+"]", v))
+			raw := enc("login["+op+"]", v)
+			got := run(t, st, l, raw)
 			for _, id := range want {
 				if !slices.Contains(got, id) {
 					fail("%q: login[%s] misses user %d, %q", v, op, id, byID[id])
 				}
 			}
+			if scanned, searched := scanAll(t, st, l, raw, users), searchAll(t, st, l, raw); !sameIDs(scanned, searched) {
+				fail("%q: login[%s]: a scan finds %v, a column search %v", v, op, scanned, searched)
+			}
 		}
 	}
+}
+
+// searchAll runs a query's predicates over the users the store's column search offers (Store.Search), every one.
+func searchAll(t *testing.T, st store.Store, l *store.Layout, raw string) []int64 {
+	t.Helper()
+	q := mustParse(t, raw)
+	p := &planner{ctx: context.Background(), st: st, layout: l, cat: testCatalog}
+	preds, _, err := p.compile(q.Conditions)
+	if err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	out := []int64{}
+	searched, err := search(context.Background(), st, q.Conditions, 0, func(r *store.Record) bool {
+		if all(preds, r) {
+			out = append(out, r.ID)
+		}
+		return true
+	})
+	if !searched || err != nil {
+		t.Fatalf("%s: no column search (%v)", raw, err)
+	}
+	return out
 }
 
 // scanAll runs a query's predicates over every user, bypassing the planner's choice of lookups: the plain scan.

@@ -23,6 +23,9 @@ type Memory struct {
 	unique  []map[string]int64 // by position in Layout.Unique: folded value → id
 	nextID  int64
 	version atomic.Uint64
+
+	columnsMu sync.Mutex      // orders the searches that build columns (see column)
+	columns   map[int]*column // by string slot position: the elements searched so far
 }
 
 // NewMemory returns an empty in-memory store for records of that layout.
@@ -221,6 +224,11 @@ func (m *Memory) Create(_ context.Context, r *Record) (*Record, error) {
 		i, _ = m.find(r.ID)
 	}
 	m.users = slices.Insert(m.users, i, r)
+	if i == len(m.users)-1 {
+		m.appendColumns(r)
+	} else {
+		m.dropColumns()
+	}
 	m.nextID = max(m.nextID, r.ID+1)
 	m.indexKeyed(r.ID, keys, true)
 	m.version.Add(1)
@@ -248,6 +256,7 @@ func (m *Memory) Update(_ context.Context, id int64, change func(*Record) error)
 	m.index(old, false)
 	m.index(next, true)
 	m.users[i] = next
+	m.changeColumns(i, old, next)
 	m.version.Add(1)
 	return next, nil
 }
@@ -273,6 +282,7 @@ func (m *Memory) Revert(id int64, prev *Record) {
 	if prev != nil {
 		m.index(prev, true)
 	}
+	m.dropColumns()
 	m.version.Add(1)
 }
 
@@ -295,6 +305,7 @@ func (m *Memory) Replace(_ context.Context, records []*Record) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users, m.unique = users, fresh.unique
+	m.dropColumns()
 	m.nextID = max(fresh.nextID, 1)
 	m.version.Add(1)
 	return nil
@@ -329,7 +340,7 @@ func (m *Memory) Rewrite(ctx context.Context, want uint64, rewrite func(*Record)
 	if m.version.Load() != want {
 		return nil, false, nil
 	}
-	m.users, m.unique = slices.Clone(recs), fresh.unique
+	m.users, m.unique = slices.Clone(recs), fresh.unique // the same values in the same order: the columns stay
 	return recs, true, nil
 }
 

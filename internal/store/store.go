@@ -20,6 +20,10 @@ type Store interface {
 	// Scan calls fn on each user in ascending id, starting at the first id ≥ from, until fn returns false.
 	// fn must not call the store.
 	Scan(ctx context.Context, from int64, fn func(*Record) bool) error
+	// Search calls fn, in ascending id from the first id ≥ from, on every user that may meet all the terms, and
+	// perhaps on others: the caller tests each user it is offered again. ok is false, and fn is not called, when
+	// the store cannot narrow the search by any of the terms: the caller scans. fn must not call the store.
+	Search(ctx context.Context, terms []Term, from int64, fn func(*Record) bool) (ok bool, err error)
 	// Len returns the number of users.
 	Len(ctx context.Context) (int, error)
 	// Create stores a new user, assigning the next id when r.ID is 0. A unique value already taken fails with a
