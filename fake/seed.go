@@ -79,7 +79,7 @@ func (f *Fake) compact(ctx context.Context) {
 	want := f.seededVersion
 	f.seedMu.Unlock()
 	debug.FreeOSMemory() // collects the load's garbage, and gives it back, so that the resident size is what the users need
-	in, unique := store.NewInterner(), f.layout.UniqueStrings()
+	in, unique := store.NewPacker(), f.layout.UniqueStrings()
 	recs, done, err := f.store.Rewrite(ctx, want, func(r *store.Record) *store.Record { return r.Detached(in, unique) })
 	if err != nil || !done {
 		f.log.Info("compaction skipped", "reason", cmpOr(err, "users changed meanwhile"))

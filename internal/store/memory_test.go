@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/coupa-kit/coupa-users/spec"
 )
@@ -196,7 +199,7 @@ func TestRewrite(t *testing.T) {
 		}
 	}
 	v := m.Version()
-	recs, ok, err := m.Rewrite(ctx, v, func(r *Record) *Record { return r.Detached(NewInterner(), l.UniqueStrings()) })
+	recs, ok, err := m.Rewrite(ctx, v, func(r *Record) *Record { return r.Detached(NewPacker(), l.UniqueStrings()) })
 	if err != nil || !ok || len(recs) != 3 {
 		t.Fatalf("rewrite: %v %v %d", ok, err, len(recs))
 	}
@@ -275,5 +278,43 @@ func TestRevert(t *testing.T) {
 	m.Revert(a.ID, a) // a user put back where there was none
 	if r, ok, _ := m.Get(ctx, a.ID); !ok || r != a {
 		t.Fatalf("put back: %v %v", r, ok)
+	}
+}
+
+// TestDetachedIsADeepCopy: records laid out by one packer hold what the originals held, share nothing with them,
+// and cannot reach their neighbours' items through their slices (whose capacity is their length).
+func TestDetachedIsADeepCopy(t *testing.T) {
+	_, l := newTestStore(t)
+	roles, _ := l.Slot("roles")
+	phone, _ := l.Slot("phone-work")
+	first, _ := l.Slot("firstname")
+	p := NewPacker()
+	var orig, packed []*Record
+	for i := range 3 {
+		r := user(l, fmt.Sprint("u", i), fmt.Sprint("u", i, "@example.com"))
+		r.ID = int64(i + 1)
+		r.SetString(first, "Ann")
+		r.SetList(roles, []int64{int64(i), 7})
+		r.SetOwned(phone, &Owned{ID: int64(10 + i), Fields: []any{"+1", "555", nil}})
+		orig = append(orig, r)
+		packed = append(packed, r.Detached(p, l.UniqueStrings()))
+	}
+	for i, d := range packed {
+		if !reflect.DeepEqual(d, orig[i]) {
+			t.Errorf("user %d: packed %+v, want %+v", i+1, d, orig[i])
+		}
+		if &d.Str[0] == &orig[i].Str[0] || d.OwnedOf(phone) == orig[i].OwnedOf(phone) {
+			t.Errorf("user %d shares memory with its original", i+1)
+		}
+		if cap(d.Str) != len(d.Str) || cap(d.List) != len(d.List) || cap(d.OwnedOf(phone).Fields) != len(d.OwnedOf(phone).Fields) {
+			t.Errorf("user %d: a slice reaches past its items", i+1)
+		}
+	}
+	if unsafe.StringData(packed[0].String(first)) != unsafe.StringData(packed[2].String(first)) {
+		t.Error("a repeated value is not interned")
+	}
+	_ = append(packed[0].List, 99) // must reallocate rather than write into user 2's ids
+	if !slices.Equal(packed[1].ListIDs(roles), []int64{1, 7}) {
+		t.Errorf("user 2's roles: %v", packed[1].ListIDs(roles))
 	}
 }

@@ -49,45 +49,99 @@ func (r *Record) Clone() *Record {
 	return &c
 }
 
-// Detached returns a deep copy that shares no memory with r except the strings in, which interns them (but for the
-// string slots marked unique, whose values never repeat). Bulk loads
-// use it to move the records they keep out of the heap spans their garbage was interleaved with, and to store each
-// repeated value (a first name, a locale, a country code) once.
-func (r *Record) Detached(in *Interner, unique []bool) *Record {
-	c := r.Clone()
-	for i, s := range c.Str {
+// Detached returns a deep copy laid out by p: it shares no memory with r, its arrays are carved from p's slabs, and
+// its strings are interned (but for the string slots marked unique, whose values never repeat). Bulk loads use it
+// to move the records they keep out of the heap spans their garbage was interleaved with, next to each other, and
+// to store each repeated value (a first name, a locale, a country code) once.
+func (r *Record) Detached(p *Packer, unique []bool) *Record {
+	c := take(&p.records, 1)
+	c[0] = Record{ID: r.ID, Bool: r.Bool, null: r.null,
+		Str: packed(&p.strs, r.Str), Int: packed(&p.ints, r.Int), Ref: packed(&p.refs, r.Ref),
+		List: packed(&p.lists, r.List), listEnd: packed(&p.ends, r.listEnd)}
+	d := &c[0]
+	for i, s := range d.Str {
 		if i < len(unique) && unique[i] {
-			c.Str[i] = strings.Clone(s) // one per user anyway: interning would only cost a map entry
+			d.Str[i] = strings.Clone(s) // one per user anyway: interning would only cost a map entry
 		} else {
-			c.Str[i] = in.String(s)
+			d.Str[i] = p.in.String(s)
 		}
 	}
-	for _, o := range c.Owned {
-		if o == nil {
-			continue
-		}
-		for i, v := range o.Fields {
-			if s, ok := v.(string); ok {
-				o.Fields[i] = in.Boxed(s)
+	if r.Owned != nil {
+		d.Owned = take(&p.owned, len(r.Owned))
+		for i, o := range r.Owned {
+			if o == nil {
+				continue
 			}
+			ob := take(&p.objects, 1)
+			ob[0] = Owned{ID: o.ID, Fields: packed(&p.fields, o.Fields)}
+			for k, v := range ob[0].Fields {
+				if s, ok := v.(string); ok {
+					ob[0].Fields[k] = p.in.Boxed(s)
+				}
+			}
+			d.Owned[i] = &ob[0]
 		}
 	}
-	return c
+	return d
 }
 
-// Interner hands out one copy of each distinct string. It is for one bulk operation, not for concurrent use.
-type Interner struct {
+// Packer lays out the records of one bulk operation (Record.Detached) densely: their arrays are carved out of
+// large slabs rather than allocated one by one, which saves the allocator's rounding up and keeps the records of
+// consecutive ids next to each other, and their strings are interned. It is not for concurrent use.
+type Packer struct {
+	in      interner
+	records []Record
+	strs    []string
+	ints    []int64
+	refs    []uint32
+	lists   []int64
+	ends    []uint32
+	owned   []*Owned
+	objects []Owned
+	fields  []any
+}
+
+// NewPacker returns a packer with empty slabs.
+func NewPacker() *Packer {
+	return &Packer{in: interner{strs: map[string]string{}, boxes: map[string]any{}}}
+}
+
+// slabItems is how many items a slab holds: enough that the slabs' own headers and rounding do not count, few
+// enough that the last, partly used, wastes little.
+const slabItems = 4096
+
+// take carves n items out of the slab, starting a new one when it has too few left. The slice's capacity is its
+// length, so that an append never writes into its neighbour's items.
+func take[T any](slab *[]T, n int) []T {
+	if len(*slab) < n {
+		*slab = make([]T, max(n, slabItems))
+	}
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
+}
+
+// packed copies src into the slab; nil stays nil.
+func packed[T any](slab *[]T, src []T) []T {
+	if src == nil {
+		return nil
+	}
+	if len(src) == 0 {
+		return []T{}
+	}
+	s := take(slab, len(src))
+	copy(s, src)
+	return s
+}
+
+// interner hands out one copy of each distinct string.
+type interner struct {
 	strs  map[string]string
 	boxes map[string]any
 }
 
-// NewInterner returns an empty interner.
-func NewInterner() *Interner {
-	return &Interner{strs: map[string]string{}, boxes: map[string]any{}}
-}
-
 // String returns the one copy of s.
-func (in *Interner) String(s string) string {
+func (in *interner) String(s string) string {
 	if c, ok := in.strs[s]; ok {
 		return c
 	}
@@ -97,7 +151,7 @@ func (in *Interner) String(s string) string {
 }
 
 // Boxed returns the one interface value holding s (boxing a string allocates).
-func (in *Interner) Boxed(s string) any {
+func (in *interner) Boxed(s string) any {
 	if b, ok := in.boxes[s]; ok {
 		return b
 	}
