@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -13,14 +12,14 @@ import (
 )
 
 // Memory is the in-memory Store. Users sit in a slice kept in ascending id, so that show is a binary search and
-// index pages walk the slice in order; each unique element has a map from its folded value (fold.Key, so that a
-// lookup finds what a scan comparing with fold.Compare would) to the user's id.
+// index pages walk the slice in order; each unique element has an index from its folded value (fold.Key, so that a
+// lookup finds what a scan comparing with fold.Compare would) to the user's id (see uniqueIndex).
 type Memory struct {
 	layout *Layout
 
 	mu      sync.RWMutex
 	users   []*Record
-	unique  []map[string]int64 // by position in Layout.Unique: folded value → id
+	unique  []*uniqueIndex // by position in Layout.Unique
 	nextID  int64
 	version atomic.Uint64
 
@@ -37,12 +36,22 @@ func NewMemory(l *Layout) *Memory {
 
 var _ Store = (*Memory)(nil)
 
-func (m *Memory) emptyIndexes(size int) []map[string]int64 {
-	idx := make([]map[string]int64, len(m.layout.Unique))
+func (m *Memory) emptyIndexes(size int) []*uniqueIndex {
+	idx := make([]*uniqueIndex, len(m.layout.Unique))
 	for i := range idx {
-		idx[i] = make(map[string]int64, size)
+		idx[i] = newUniqueIndex(size)
 	}
 	return idx
+}
+
+// holder returns the test uniqueIndex.find needs: whether user id's value of the unique element at pos (in
+// Layout.Unique) folds to key. Caller holds the lock.
+func (m *Memory) holder(pos int, key string) func(id int64) bool {
+	s := m.layout.uniqueSlots[pos]
+	return func(id int64) bool {
+		i, ok := m.find(id)
+		return ok && !m.users[i].IsNull(s) && fold.Equal(m.users[i].String(s), key)
+	}
 }
 
 func (m *Memory) find(id int64) (int, bool) {
@@ -79,13 +88,15 @@ func (m *Memory) Lookup(ctx context.Context, element, value string) (*Record, bo
 	if !known {
 		return nil, false, fmt.Errorf("lookup: %s is not a unique element", element)
 	}
+	key := fold.Key(value)
 	m.mu.RLock()
-	id, ok := m.unique[pos][fold.Key(value)]
-	m.mu.RUnlock()
+	defer m.mu.RUnlock()
+	id, ok := m.unique[pos].find(key, m.holder(pos, key))
 	if !ok {
 		return nil, false, nil
 	}
-	return m.Get(ctx, id)
+	i, _ := m.find(id)
+	return m.users[i], true, nil
 }
 
 // Scan implements Store. It holds the read lock while it runs, so fn must be quick and must not call the store.
@@ -156,7 +167,7 @@ func (m *Memory) conflictsKeyed(r *Record, keys []string) []string {
 		if keys[i] == "" {
 			continue
 		}
-		if id, ok := m.unique[i][keys[i]]; ok && id != r.ID {
+		if id, ok := m.unique[i].find(keys[i], m.holder(i, keys[i])); ok && id != r.ID {
 			taken = append(taken, e.Name)
 		}
 	}
@@ -175,9 +186,9 @@ func (m *Memory) indexKeyed(id int64, keys []string, add bool) {
 			continue
 		}
 		if add {
-			idx[keys[i]] = id
+			idx.add(keys[i], id)
 		} else {
-			delete(idx, keys[i])
+			idx.remove(keys[i], id)
 		}
 	}
 }
@@ -187,10 +198,8 @@ func (m *Memory) Grow(n int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users = slices.Grow(m.users, n)
-	for i, idx := range m.unique {
-		grown := make(map[string]int64, len(idx)+n)
-		maps.Copy(grown, idx)
-		m.unique[i] = grown
+	for _, idx := range m.unique {
+		idx.resize(idx.n + n)
 	}
 }
 
@@ -290,7 +299,8 @@ func (m *Memory) Revert(id int64, prev *Record) {
 func (m *Memory) Replace(_ context.Context, records []*Record) error {
 	users := slices.Clone(records)
 	slices.SortFunc(users, func(a, b *Record) int { return cmp.Compare(a.ID, b.ID) })
-	fresh := &Memory{layout: m.layout, nextID: 1, unique: m.emptyIndexes(len(users))}
+	// users go in first: the indexes compare the values of the users they find (uniqueIndex.find).
+	fresh := &Memory{layout: m.layout, nextID: 1, users: users, unique: m.emptyIndexes(len(users))}
 	for i, r := range users {
 		if r.ID <= 0 || r.ID > MaxID || (i > 0 && users[i-1].ID == r.ID) {
 			return fmt.Errorf("replace: invalid or repeated id %d", r.ID)
