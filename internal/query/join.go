@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/coupa-kit/coupa-users/internal/store"
 	"github.com/coupa-kit/coupa-users/spec"
@@ -70,11 +69,10 @@ func (p *planner) association(conds []Condition) (pr predicate, empty bool, err 
 	}
 	if kind == storeList {
 		return func(r *store.Record) bool {
-			ids := r.ListIDs(s)
-			if len(ids) == 0 || r.IsNull(s) {
+			if r.ListLen(s) == 0 || r.IsNull(s) {
 				return nullMatch
 			}
-			return slices.ContainsFunc(ids, has)
+			return r.AnyListID(s, has)
 		}, false, nil
 	}
 	return func(r *store.Record) bool {

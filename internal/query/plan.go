@@ -176,7 +176,7 @@ func (p *planner) assocBlank(c Condition) (predicate, error) {
 	}
 	switch p.storageOf(c.Element) {
 	case storeList:
-		return func(r *store.Record) bool { return (r.IsNull(s) || len(r.ListIDs(s)) == 0) == want }, nil
+		return func(r *store.Record) bool { return (r.IsNull(s) || r.ListLen(s) == 0) == want }, nil
 	case storeOwned:
 		return func(r *store.Record) bool { return (r.IsNull(s) || r.OwnedOf(s) == nil) == want }, nil
 	}

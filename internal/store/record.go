@@ -15,9 +15,10 @@ type Record struct {
 	Int  []int64
 	Bool uint64
 	Ref  []uint32 // id of the associated object: ids stay below MaxID, and four bytes a reference count at 100,000 users
-	// List holds the ids of every list association one after the other, listEnd where each one ends: one small
-	// array instead of a slice header per list keeps 100,000 users within their memory budget.
-	List    []int64
+	// List holds the ids of every list association one after the other, in four bytes each as Ref does, listEnd
+	// where each one ends: one small array instead of a slice header per list keeps 100,000 users within their
+	// memory budget.
+	List    []uint32
 	listEnd []uint32
 	Owned   []*Owned
 	null    [2]uint64
@@ -94,7 +95,7 @@ type Packer struct {
 	strs    []string
 	ints    []int64
 	refs    []uint32
-	lists   []int64
+	lists   []uint32
 	ends    []uint32
 	owned   []*Owned
 	objects []Owned
@@ -242,13 +243,35 @@ func (r *Record) SetRef(s Slot, id int64) {
 	r.setNull(s.Index, false)
 }
 
-// ListIDs returns the ids of a list association (do not change the slice).
+// ListIDs returns the ids of a list association, in a new slice.
 func (r *Record) ListIDs(s Slot) []int64 {
 	start, end := r.listBounds(s.Pos)
-	return r.List[start:end:end]
+	ids := make([]int64, end-start)
+	for i, id := range r.List[start:end] {
+		ids[i] = int64(id)
+	}
+	return ids
 }
 
-// SetList replaces a list association.
+// ListLen returns the number of ids in a list association.
+func (r *Record) ListLen(s Slot) int {
+	start, end := r.listBounds(s.Pos)
+	return end - start
+}
+
+// AnyListID reports whether f holds for some id of a list association, without allocating: a scan's predicate
+// calls it on every user.
+func (r *Record) AnyListID(s Slot, f func(id int64) bool) bool {
+	start, end := r.listBounds(s.Pos)
+	for _, id := range r.List[start:end] {
+		if f(int64(id)) {
+			return true
+		}
+	}
+	return false
+}
+
+// SetList replaces a list association. Ids are below MaxID, as SetRef's.
 func (r *Record) SetList(s Slot, ids []int64) {
 	r.replaceList(s.Pos, ids)
 	r.setNull(s.Index, false)
@@ -265,8 +288,15 @@ func (r *Record) listBounds(pos int) (start, end int) {
 // written, as readers may hold it).
 func (r *Record) replaceList(pos int, ids []int64) {
 	start, end := r.listBounds(pos)
-	next := make([]int64, 0, len(r.List)-(end-start)+len(ids))
-	next = append(append(append(next, r.List[:start]...), ids...), r.List[end:]...)
+	next := make([]uint32, 0, len(r.List)-(end-start)+len(ids))
+	next = append(next, r.List[:start]...)
+	for _, id := range ids {
+		if id < 0 || id > MaxID {
+			panic(fmt.Sprintf("store: list holding id %d, beyond MaxID", id)) // ids come from the store and the catalog
+		}
+		next = append(next, uint32(id))
+	}
+	next = append(next, r.List[end:]...)
 	delta := len(ids) - (end - start)
 	for i := pos; i < len(r.listEnd); i++ {
 		r.listEnd[i] = uint32(int(r.listEnd[i]) + delta)

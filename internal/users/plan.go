@@ -313,11 +313,11 @@ func (p *plan) apply(r *store.Record) {
 		}
 		switch {
 		case a.el.List && a.drop:
-			r.SetList(a.slot, slices.DeleteFunc(slices.Clone(r.ListIDs(a.slot)), func(id int64) bool {
+			r.SetList(a.slot, slices.DeleteFunc(r.ListIDs(a.slot), func(id int64) bool {
 				return slices.Contains(a.list, id)
 			}))
 		case a.el.List && a.add:
-			ids := slices.Clone(r.ListIDs(a.slot))
+			ids := r.ListIDs(a.slot)
 			for _, id := range a.list {
 				if !slices.Contains(ids, id) {
 					ids = append(ids, id)
