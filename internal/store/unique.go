@@ -6,9 +6,13 @@ import (
 )
 
 // uniqueIndex finds the user holding a unique element's value (a login, an email). It is an open-addressing table
-// of ids placed by a hash of the value's fold (fold.Key), with linear probing: eight bytes a slot, where a map from
-// the folded value would spend a key, a value and its bookkeeping on every user. A slot holds the id and 32 bits of
-// the hash, which tell most values apart; the store compares the values themselves for the rest (see find).
+// of ids placed by a hash of the value's fold (fold.Key): eight bytes a slot, where a map from the folded value
+// would spend a key, a value and its bookkeeping on every user. A slot holds the id and 32 bits of the hash, which
+// tell most values apart; the store compares the values themselves for the rest (see find).
+//
+// Probing is linear and Robin Hood: a slot farther from its home than the one in its way takes that one's place,
+// so that a search for a value the table does not hold, which every write makes for each unique element, stops
+// as soon as it meets a slot nearer its home than the search has come, rather than at the next empty slot.
 type uniqueIndex struct {
 	seed  maphash.Seed
 	slots []uint64 // hash<<32 | id; 0 is empty (ids start at 1)
@@ -50,10 +54,17 @@ func (x *uniqueIndex) home(h uint32) int { return int(h >> x.shift) }
 
 func (x *uniqueIndex) next(i int) int { return (i + 1) & (len(x.slots) - 1) }
 
+// dist is how far the slot at i is from its home.
+func (x *uniqueIndex) dist(i int) int { return (i - x.home(uint32(x.slots[i]>>32))) & (len(x.slots) - 1) }
+
 func (x *uniqueIndex) place(s uint64) {
-	i := x.home(uint32(s >> 32))
+	i, d := x.home(uint32(s>>32)), 0
 	for x.slots[i] != 0 {
-		i = x.next(i)
+		if e := x.dist(i); e < d {
+			x.slots[i], s = s, x.slots[i]
+			d = e
+		}
+		i, d = x.next(i), d+1
 	}
 	x.slots[i] = s
 }
@@ -62,7 +73,7 @@ func (x *uniqueIndex) place(s uint64) {
 // slot knows only a hash of it.
 func (x *uniqueIndex) find(key string, holds func(id int64) bool) (int64, bool) {
 	h := x.hash(key)
-	for i := x.home(h); x.slots[i] != 0; i = x.next(i) {
+	for i, d := x.home(h), 0; x.slots[i] != 0 && x.dist(i) >= d; i, d = x.next(i), d+1 {
 		if s := x.slots[i]; uint32(s>>32) == h && holds(int64(uint32(s))) {
 			return int64(uint32(s)), true
 		}
@@ -79,25 +90,20 @@ func (x *uniqueIndex) add(key string, id int64) {
 	x.n++
 }
 
-// remove forgets that user id holds key. The slots after it that would be out of reach of their home through the
-// empty slot move back (backward-shift deletion), so that no tombstones pile up.
+// remove forgets that user id holds key. The slots after it move back one, up to the first empty one or the first
+// at its home (backward-shift deletion), so that no tombstones pile up and the Robin Hood order holds.
 func (x *uniqueIndex) remove(key string, id int64) {
 	want := uint64(x.hash(key))<<32 | uint64(uint32(id))
-	i := x.home(uint32(want >> 32))
+	i, d := x.home(uint32(want>>32)), 0
 	for x.slots[i] != want {
-		if x.slots[i] == 0 {
+		if x.slots[i] == 0 || x.dist(i) < d {
 			return
 		}
-		i = x.next(i)
+		i, d = x.next(i), d+1
 	}
 	x.n--
-	for j := x.next(i); x.slots[j] != 0; j = x.next(j) {
-		// The slot at j may fill the hole at i when its home is not between i (exclusive) and j (inclusive), going
-		// round the table.
-		if home := x.home(uint32(x.slots[j] >> 32)); (j-home)&(len(x.slots)-1) >= (j-i)&(len(x.slots)-1) {
-			x.slots[i] = x.slots[j]
-			i = j
-		}
+	for j := x.next(i); x.slots[j] != 0 && x.dist(j) > 0; i, j = j, x.next(j) {
+		x.slots[i] = x.slots[j]
 	}
 	x.slots[i] = 0
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // TestUniqueIndexAgreesWithAMap: random adds and removes, from an empty table through its growth, with small tables
-// that wrap around; after each step, every key finds its id and removed keys find nothing.
+// that wrap around; every key finds its id, removed keys find nothing, and the slots keep the Robin Hood order.
 func TestUniqueIndexAgreesWithAMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 9))
 	x := newUniqueIndex(0)
@@ -30,6 +30,12 @@ func TestUniqueIndexAgreesWithAMap(t *testing.T) {
 			t.Fatalf("step %d: %d held, want %d", step, x.n, len(model))
 		}
 		if step%500 == 0 || step > 19_900 {
+			for i := range x.slots { // Robin Hood order: going round the table, a run's distances climb by at most one
+				if prev := (i - 1) & (len(x.slots) - 1); x.slots[i] != 0 && x.dist(i) > 0 &&
+					(x.slots[prev] == 0 || x.dist(prev) < x.dist(i)-1) {
+					t.Fatalf("step %d: slot %d is %d from home after a slot %d from its own", step, i, x.dist(i), x.dist(prev))
+				}
+			}
 			for k := range 3000 {
 				key := fmt.Sprint("k", k)
 				id, ok := x.find(key, holds(key))
