@@ -159,7 +159,9 @@ func (l *requestLog) list(q RequestFilter) []RecordedRequest {
 	for i := range ordered {
 		if q.match(&ordered[i].RecordedRequest) {
 			e := ordered[i].RecordedRequest
-			e.Header, e.ResponseHeader = e.Header.Clone(), e.ResponseHeader.Clone()
+			// The request's header is net/http's own, which nothing writes once the answer is complete: it is copied
+			// and its secrets redacted here, when the journal is read, rather than on every request.
+			e.Header, e.ResponseHeader = redactHeader(e.Header.Clone()), e.ResponseHeader.Clone()
 			e.ResponseBody = string(ordered[i].responseBody)
 			out = append(out, e)
 		}
@@ -231,11 +233,12 @@ func (f *Fake) journalRequests(next http.Handler) http.Handler {
 	})
 }
 
-// recorded builds the journal entry of a finished request, its secrets redacted.
+// recorded builds the journal entry of a finished request, its secrets redacted (the request header's when the
+// journal is read).
 func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerRecorder) journalEntry {
 	e := RecordedRequest{
 		Time: start, Duration: Duration(time.Since(start)), Method: r.Method, Path: r.URL.EscapedPath(),
-		Query: redactForm(r.URL.RawQuery), Header: redactHeader(r.Header.Clone()), Body: body.kept.String(),
+		Query: redactForm(r.URL.RawQuery), Header: r.Header, Body: body.kept.String(),
 		BodyTruncated: body.truncated, Status: rec.status, ResponseHeader: redactHeader(rec.header),
 		ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
 	}

@@ -37,11 +37,11 @@ func (f *Fake) routes() http.Handler {
 	m.HandleFunc("/healthz", f.health).Methods(http.MethodGet, http.MethodHead)
 	f.adminRoutes(m.PathPrefix(AdminPrefix).Subrouter())
 
-	// Rails routes also take a format suffix (/api/users.json, /api/users/5.xml); real clients use it.
-	const ext = `{ext:(?:\.(?:json|xml))?}`
+	const ext = formatSuffix
 	m.Handle("/api/users"+ext, f.api(auth.ScopeRead, f.index)).Methods(http.MethodGet, http.MethodHead)
 	m.Handle("/api/users"+ext, f.api(auth.ScopeWrite, f.create)).Methods(http.MethodPost)
-	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeRead, f.show)).Methods(http.MethodGet, http.MethodHead)
+	show := f.api(auth.ScopeRead, f.show)
+	m.Handle(showRoute+ext, show).Methods(http.MethodGet, http.MethodHead)
 	// Rails routes PATCH to update as well as PUT. There is no DELETE: Coupa deactivates users instead.
 	m.Handle("/api/users/{id:[^/.]+}"+ext, f.api(auth.ScopeWrite, f.update)).Methods(http.MethodPut, http.MethodPatch)
 	// Sub-resources of a user (Coupa's R39 Swagger): the avatar, the addresses, the business groups the user is in.
@@ -58,7 +58,48 @@ func (f *Fake) routes() http.Handler {
 	// GraphQL is read-only at Coupa ("only ... read scopes are supported"). Refusals before it runs (credentials,
 	// scope, rate limit, faults) are the REST API's, in JSON: a GraphQL client reads JSON whatever its Accept.
 	m.Handle(GraphQLPath, inJSON(f.api(auth.ScopeRead, f.serveGraphQL))).Methods(http.MethodPost)
-	return f.journalRequests(f.logRequests(f.recoverPanics(f.cors(m))))
+	return f.journalRequests(f.logRequests(f.recoverPanics(f.cors(routeShow(m, show)))))
+}
+
+// Rails routes also take a format suffix (/api/users.json, /api/users/5.xml); real clients use it. showRoute is the
+// path of a user, without it.
+const (
+	formatSuffix = `{ext:(?:\.(?:json|xml))?}`
+	showRoute    = "/api/users/{id:[^/.]+}"
+)
+
+// routeShow sends GET and HEAD /api/users/{id}, with or without a format suffix, straight to show and everything
+// else to the router. Show is the busiest route by far, and the router would try the regular expressions of the
+// routes before it on every request; showPath matches what the router's route does (FuzzShowPath).
+func routeShow(router, show http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if id, ext, ok := showPath(r.URL.EscapedPath()); ok {
+				show.ServeHTTP(w, mux.SetURLVars(r, map[string]string{"id": id, "ext": ext}))
+				return
+			}
+		}
+		router.ServeHTTP(w, r)
+	})
+}
+
+// showPath reads an escaped path as the show route does: /api/users/, an id of one or more bytes other than "/"
+// and ".", and an optional .json or .xml.
+func showPath(p string) (id, ext string, ok bool) {
+	id, ok = strings.CutPrefix(p, "/api/users/")
+	if !ok {
+		return "", "", false
+	}
+	for _, e := range [...]string{".json", ".xml"} {
+		if before, found := strings.CutSuffix(id, e); found {
+			id, ext = before, e
+			break
+		}
+	}
+	if id == "" || strings.ContainsAny(id, "/.") {
+		return "", "", false
+	}
+	return id, ext, true
 }
 
 // recoverPanics turns a panic into a 500 with Coupa's error body instead of a dropped connection, and logs it: a
@@ -81,15 +122,28 @@ func (f *Fake) recoverPanics(next http.Handler) http.Handler {
 
 type ctxKey int
 
-const (
-	principalKey ctxKey = iota
-	formatKey
-)
+const callKey ctxKey = 0
+
+// call is what the API's middleware learns about a request, kept in its context once (each value added to a
+// request's context copies the request): the negotiated format, and the principal once authenticated.
+type call struct {
+	format    format
+	principal auth.Principal
+}
+
+func callOf(r *http.Request) *call {
+	c, _ := r.Context().Value(callKey).(*call)
+	return c
+}
+
+func withCall(r *http.Request, c *call) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), callKey, c))
+}
 
 // responseFormat is the format negotiated for this request: a format suffix wins over Accept.
 func (f *Fake) responseFormat(r *http.Request) format {
-	if v, ok := r.Context().Value(formatKey).(format); ok {
-		return v
+	if c := callOf(r); c != nil {
+		return c.format
 	}
 	switch mux.Vars(r)["ext"] {
 	case ".json":
@@ -105,8 +159,12 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 	// Without authentication every request acts as the first client; built once, as principals are immutable.
 	anonymous := auth.NewPrincipal(firstClient(f.opts.Auth), auth.ViaOAuth2, auth.ScopeRead, auth.ScopeWrite)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), formatKey, f.responseFormat(r))
-		r = r.WithContext(ctx)
+		c := callOf(r)
+		if c == nil {
+			c = &call{format: f.responseFormat(r)}
+			r = withCall(r, c)
+		}
+		ctx := r.Context()
 		var rf requestFault
 		if !f.opts.NoRequestFaults {
 			var err error
@@ -156,14 +214,15 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 			f.fail(w, r, e)
 			return
 		}
-		h(w, r.WithContext(context.WithValue(ctx, principalKey, p)))
+		c.principal = p
+		h(w, r)
 	})
 }
 
 // inJSON makes JSON the negotiated format of a request, whatever its Accept and the default format.
 func inJSON(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formatKey, formatJSON)))
+		next.ServeHTTP(w, withCall(r, &call{format: formatJSON}))
 	})
 }
 
@@ -176,8 +235,10 @@ func authMessage(err error) string {
 }
 
 func principal(r *http.Request) auth.Principal {
-	p, _ := r.Context().Value(principalKey).(auth.Principal)
-	return p
+	if c := callOf(r); c != nil {
+		return c.principal
+	}
+	return auth.Principal{}
 }
 
 // notRouted answers what Rails answers for a route it does not have, DELETE /api/users/:id among them.

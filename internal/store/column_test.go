@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/internal/fold"
+	"github.com/coupa-kit/coupa-users/internal/fuzzcount"
 )
 
 // searchPieces are what the values and needles below are made of: runes that fold together (ſ is s, K (Kelvin) is
@@ -183,4 +184,44 @@ func TestSearchStopsWhenCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || n >= 5000 {
 		t.Errorf("%d users offered, %v", n, err)
 	}
+}
+
+// FuzzSearch checks a column search against the fold on three values: every match is offered, and a value the
+// column lays out is offered only if it matches.
+func FuzzSearch(f *testing.F) {
+	f.Add("jdoe@example.com", "Ann Smith", "\u212aelvin", "SMITH", byte(0))
+	f.Add("ſam", "sam", "SAM", "sa", byte(1))
+	f.Add("a\x00b", "\xffab", "Ⱥx", "ⱥX", byte(3))
+	f.Add("", "x", "xx", "x", byte(2))
+	m, l := newTestStore(f)
+	first, _ := l.Slot("firstname")
+	f.Fuzz(func(t *testing.T, a, b, c, needle string, match byte) {
+		fuzzcount.Inc()
+		values := []string{a, b, c}
+		recs := make([]*Record, len(values))
+		for i, v := range values {
+			recs[i] = l.New()
+			recs[i].ID = int64(i + 1)
+			recs[i].SetString(first, v)
+		}
+		if err := m.Replace(context.Background(), recs); err != nil {
+			t.Fatal(err)
+		}
+		mt := Match(match % 4)
+		var got []int64
+		ok, err := m.Search(context.Background(), []Term{{Element: "firstname", Match: mt, Value: needle}}, 0,
+			func(r *Record) bool { got = append(got, r.ID); return true })
+		if err != nil || ok != (needle != "") {
+			t.Fatalf("search %q: ok %v, %v", needle, ok, err)
+		}
+		if !ok {
+			return
+		}
+		for i, v := range values {
+			want, offered := matches(mt, v, needle), slices.Contains(got, int64(i+1))
+			if want && !offered || offered && !want && layable(v) {
+				t.Errorf("match %d of %q on %q: offered %v, matches %v", mt, needle, v, offered, want)
+			}
+		}
+	})
 }
