@@ -55,7 +55,9 @@ func (x *uniqueIndex) home(h uint32) int { return int(h >> x.shift) }
 func (x *uniqueIndex) next(i int) int { return (i + 1) & (len(x.slots) - 1) }
 
 // dist is how far the slot at i is from its home.
-func (x *uniqueIndex) dist(i int) int { return (i - x.home(uint32(x.slots[i]>>32))) & (len(x.slots) - 1) }
+func (x *uniqueIndex) dist(i int) int {
+	return (i - x.home(uint32(x.slots[i]>>32))) & (len(x.slots) - 1)
+}
 
 func (x *uniqueIndex) place(s uint64) {
 	i, d := x.home(uint32(s>>32)), 0
