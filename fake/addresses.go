@@ -10,7 +10,6 @@ import (
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/store"
-	"github.com/gorilla/mux"
 )
 
 // addressesElement is the user's list of associated addresses, which only /users/{id}/addresses reads and changes
@@ -50,7 +49,7 @@ func (f *Fake) userAddress(r *http.Request) (*store.Record, int64, *apiError) {
 	if e != nil {
 		return nil, 0, e
 	}
-	raw := mux.Vars(r)["address"]
+	raw := routeVar(r, "address")
 	slot, _ := f.layout.Slot(addressesElement)
 	id, ok := railsID(raw)
 	if !ok || !slices.Contains(u.ListIDs(slot), id) {

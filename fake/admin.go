@@ -381,7 +381,7 @@ func (f *Fake) adminDeleteFilters(w http.ResponseWriter, r *http.Request) {
 
 // filterName is the {name} of /_admin/response-filters/{name}, unescaped (routes match the escaped path).
 func filterName(r *http.Request) (string, error) {
-	name, err := url.PathUnescape(mux.Vars(r)["name"])
+	name, err := url.PathUnescape(routeVar(r, "name"))
 	if err != nil {
 		return "", fmt.Errorf("the filter name in the path: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/coupa-kit/coupa-users/internal/store"
-	"github.com/gorilla/mux"
 )
 
 // businessGroupsElement is the user's list of business groups: Coupa's REST element for them is content-groups
@@ -37,7 +36,7 @@ func (f *Fake) changeBusinessGroups(remove bool) http.HandlerFunc {
 			return
 		}
 		var ref any
-		if raw, ok := mux.Vars(r)["group"]; ok {
+		if raw := routeVar(r, "group"); raw != "" { // the route names a group
 			// Rails reads the id's leading digits; none is an id no group has, refused as an update's would be.
 			id, _ := railsID(raw)
 			ref = map[string]any{"id": float64(id)}

@@ -83,7 +83,7 @@ func consoleHeaders(w http.ResponseWriter) {
 }
 
 func serveConsoleStatic(w http.ResponseWriter, r *http.Request) {
-	name := mux.Vars(r)["name"]
+	name := routeVar(r, "name")
 	static, err := fs.Sub(consoleFiles, "console/static")
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -247,9 +247,9 @@ type userPage struct {
 // consoleUser shows one user in JSON and in XML, as GET /api/users/{id} renders it.
 func (f *Fake) consoleUser(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
+	id, err := strconv.ParseInt(routeVar(r, "id"), 10, 64)
 	if err != nil {
-		adminError(w, http.StatusNotFound, fmt.Errorf("no user %q", mux.Vars(r)["id"]))
+		adminError(w, http.StatusNotFound, fmt.Errorf("no user %q", routeVar(r, "id")))
 		return
 	}
 	u, ok, err := f.users.Get(ctx, id)

@@ -43,8 +43,13 @@ func parseFormat(s string) (format, bool) {
 // negotiate picks the response format from Accept, weighing q-values; with no Accept, or one naming neither JSON
 // nor XML (a browser's */*), the instance default applies, as Coupa answers XML by default.
 func negotiate(accept string, def format) format {
-	if accept == "" {
+	switch accept { // what nearly every client sends, answered as the loop below would, without parsing
+	case "":
 		return def
+	case "application/json":
+		return formatJSON
+	case "application/xml", "text/xml":
+		return formatXML
 	}
 	bestQ, best, found := -1.0, def, false
 	for part := range strings.SplitSeq(accept, ",") {

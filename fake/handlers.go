@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gorilla/mux"
-
 	"github.com/coupa-kit/coupa-users/internal/bounds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/query"
@@ -49,7 +47,7 @@ func (f *Fake) renderAndSend(w http.ResponseWriter, r *http.Request, status int,
 // rest of the segment, an escaped query string included, is ignored, as Rails ignores it. An id with no leading
 // digits is 404, as a missing one is. The route matches the escaped path, so the segment is unescaped here.
 func (f *Fake) userID(ctx context.Context, r *http.Request) (*store.Record, *apiError) {
-	raw := mux.Vars(r)["id"]
+	raw := routeVar(r, "id")
 	if s, err := url.PathUnescape(raw); err == nil {
 		raw = s
 	}
@@ -67,11 +65,19 @@ func (f *Fake) userID(ctx context.Context, r *http.Request) (*store.Record, *api
 	return u, nil
 }
 
+// queryOf is the request's query, nil when it has none: url.ParseQuery makes a map even for no query, on every show.
+func queryOf(r *http.Request) url.Values {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	return r.URL.Query()
+}
+
 func notFound(id string) *apiError { return newError(http.StatusNotFound, problem.UserNotFound(id)) }
 
 func (f *Fake) show(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v, perr := f.parseView(r.URL.Query(), false)
+	v, perr := f.parseView(queryOf(r), false)
 	if perr != nil {
 		f.fail(w, r, perr)
 		return
@@ -197,7 +203,7 @@ func tooLarge(err error) *apiError {
 
 func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v, perr := f.parseView(r.URL.Query(), true)
+	v, perr := f.parseView(queryOf(r), true)
 	if perr != nil {
 		f.fail(w, r, perr)
 		return
@@ -217,7 +223,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v, perr := f.parseView(r.URL.Query(), true)
+	v, perr := f.parseView(queryOf(r), true)
 	if perr != nil {
 		f.fail(w, r, perr)
 		return

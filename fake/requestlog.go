@@ -107,10 +107,46 @@ func (q RequestFilter) match(e *RecordedRequest) bool {
 
 // journalEntry is a journaled request as the ring holds it. The answer's body stays bytes, shared with the rendering
 // cache when the answer came from there (a busy fake journals every show), and becomes ResponseBody when the journal
-// is read.
+// is read; the answer's header is kept as fields (headerCopy) and becomes ResponseHeader then.
 type journalEntry struct {
 	RecordedRequest
-	responseBody []byte
+	responseBody   []byte
+	responseHeader []headerField
+}
+
+// headerField is one name of a header the journal keeps and its values.
+type headerField struct {
+	name   string
+	values []string
+}
+
+// headerCopy copies h in two allocations, where http.Header.Clone builds a map (several allocations for the dozen
+// names of an answer): the journal copies every answer's header and reads few of them.
+func headerCopy(h http.Header) []headerField {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	values := make([]string, 0, n)
+	fields := make([]headerField, 0, len(h))
+	for name, vs := range h {
+		start := len(values)
+		values = append(values, vs...)
+		fields = append(fields, headerField{name, values[start:len(values):len(values)]})
+	}
+	return fields
+}
+
+// headerOf makes the fields a header again, in memory of its own; nil stays nil.
+func headerOf(fields []headerField) http.Header {
+	if fields == nil {
+		return nil
+	}
+	h := make(http.Header, len(fields))
+	for _, f := range fields {
+		h[f.name] = slices.Clone(f.values)
+	}
+	return h
 }
 
 // requestLog is the ring of journaled requests. It grows to its size as requests come, so that a large size costs
@@ -161,7 +197,7 @@ func (l *requestLog) list(q RequestFilter) []RecordedRequest {
 			e := ordered[i].RecordedRequest
 			// The request's header is net/http's own, which nothing writes once the answer is complete: it is copied
 			// and its secrets redacted here, when the journal is read, rather than on every request.
-			e.Header, e.ResponseHeader = redactHeader(e.Header.Clone()), e.ResponseHeader.Clone()
+			e.Header, e.ResponseHeader = redactHeader(e.Header.Clone()), redactHeader(headerOf(ordered[i].responseHeader))
 			e.ResponseBody = string(ordered[i].responseBody)
 			out = append(out, e)
 		}
@@ -233,13 +269,13 @@ func (f *Fake) journalRequests(next http.Handler) http.Handler {
 	})
 }
 
-// recorded builds the journal entry of a finished request, its secrets redacted (the request header's when the
+// recorded builds the journal entry of a finished request, its secrets redacted (those of the headers when the
 // journal is read).
 func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerRecorder) journalEntry {
 	e := RecordedRequest{
 		Time: start, Duration: Duration(time.Since(start)), Method: r.Method, Path: r.URL.EscapedPath(),
 		Query: redactForm(r.URL.RawQuery), Header: r.Header, Body: body.kept.String(),
-		BodyTruncated: body.truncated, Status: rec.status, ResponseHeader: redactHeader(rec.header),
+		BodyTruncated: body.truncated, Status: rec.status,
 		ResponseBodyTruncated: rec.truncated, Dropped: rec.hijacked || rec.aborted,
 	}
 	if mt := r.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(mt), "application/x-www-form-urlencoded") {
@@ -252,7 +288,7 @@ func recorded(r *http.Request, start time.Time, body *bodyRecorder, rec *answerR
 	if bytes.Contains(answer, []byte("_token")) { // a token endpoint's answer: its tokens are not kept
 		answer = []byte(redactTokens(string(answer)))
 	}
-	return journalEntry{RecordedRequest: e, responseBody: answer}
+	return journalEntry{RecordedRequest: e, responseBody: answer, responseHeader: rec.header}
 }
 
 // secretHeaders are the request and answer headers whose values the journal never keeps.
@@ -352,7 +388,7 @@ func (b *bodyRecorder) drain() {
 type answerRecorder struct {
 	http.ResponseWriter
 	status    int
-	header    http.Header // a copy, taken when the status is written
+	header    []headerField // a copy, taken when the status is written
 	kept      []byte
 	shared    []byte // an answer written whole with writeShared, kept without a copy
 	truncated bool
@@ -374,9 +410,10 @@ func (a *answerRecorder) finish() {
 
 func (a *answerRecorder) WriteHeader(code int) {
 	if a.status == 0 && code >= 200 { // 1xx answers are not the answer
-		a.status, a.header = code, a.ResponseWriter.Header().Clone()
+		h := a.ResponseWriter.Header()
+		a.status, a.header = code, headerCopy(h)
 		a.length = -1
-		if n, err := strconv.ParseInt(a.header.Get("Content-Length"), 10, 64); err == nil {
+		if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); err == nil {
 			a.length = n
 		}
 	}

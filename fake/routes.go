@@ -75,7 +75,7 @@ func routeShow(router, show http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			if id, ext, ok := showPath(r.URL.EscapedPath()); ok {
-				show.ServeHTTP(w, mux.SetURLVars(r, map[string]string{"id": id, "ext": ext}))
+				show.ServeHTTP(w, withCall(r, &call{routed: true, id: id, ext: ext}))
 				return
 			}
 		}
@@ -124,11 +124,29 @@ type ctxKey int
 
 const callKey ctxKey = 0
 
-// call is what the API's middleware learns about a request, kept in its context once (each value added to a
-// request's context copies the request): the negotiated format, and the principal once authenticated.
+// call is what the fake learns about a request, kept in its context once (each value added to a request's context
+// copies the request): the show route's variables when routeShow matched it, the negotiated format, and the
+// principal once authenticated.
 type call struct {
+	routed    bool
+	id, ext   string
 	format    format
+	formatSet bool
 	principal auth.Principal
+}
+
+// routeVar is a variable of the request's route: routeShow's, or the router's.
+func routeVar(r *http.Request, name string) string {
+	if c := callOf(r); c != nil && c.routed {
+		switch name {
+		case "id":
+			return c.id
+		case "ext":
+			return c.ext
+		}
+		return ""
+	}
+	return mux.Vars(r)[name]
 }
 
 func callOf(r *http.Request) *call {
@@ -142,10 +160,10 @@ func withCall(r *http.Request, c *call) *http.Request {
 
 // responseFormat is the format negotiated for this request: a format suffix wins over Accept.
 func (f *Fake) responseFormat(r *http.Request) format {
-	if c := callOf(r); c != nil {
+	if c := callOf(r); c != nil && c.formatSet {
 		return c.format
 	}
-	switch mux.Vars(r)["ext"] {
+	switch routeVar(r, "ext") {
 	case ".json":
 		return formatJSON
 	case ".xml":
@@ -161,8 +179,11 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := callOf(r)
 		if c == nil {
-			c = &call{format: f.responseFormat(r)}
+			c = &call{}
 			r = withCall(r, c)
+		}
+		if !c.formatSet {
+			c.format, c.formatSet = f.responseFormat(r), true
 		}
 		ctx := r.Context()
 		var rf requestFault
@@ -222,7 +243,7 @@ func (f *Fake) api(scope string, h func(http.ResponseWriter, *http.Request)) htt
 // inJSON makes JSON the negotiated format of a request, whatever its Accept and the default format.
 func inJSON(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, withCall(r, &call{format: formatJSON}))
+		next.ServeHTTP(w, withCall(r, &call{format: formatJSON, formatSet: true}))
 	})
 }
 
