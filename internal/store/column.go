@@ -133,7 +133,7 @@ func newProbe(c *column, t Term) probe {
 		p.nd = append(p.nd, 0)
 	}
 	p.nd = fold.AppendKey(p.nd, t.Value)
-	p.key = p.nd[btoi(before):]
+	p.key = p.nd[boolInt(before):]
 	if after {
 		p.nd = append(p.nd, 0)
 	}
@@ -141,7 +141,7 @@ func newProbe(c *column, t Term) probe {
 	return p
 }
 
-func btoi(b bool) int {
+func boolInt(b bool) int {
 	if b {
 		return 1
 	}
@@ -194,7 +194,7 @@ func (p *probe) search(first int, fn func(i int) bool) {
 		}
 		return fn(i)
 	}
-	lead := btoi(p.valid && p.nd[0] == 0) // a match starts at the zero byte before the value
+	lead := boolInt(p.valid && p.nd[0] == 0) // a match starts at the zero byte before the value
 	for i := first; p.valid && i < len(c.ends); i++ {
 		from := c.start(i)
 		at := indexAnchored(c.text[from:], p.nd, p.anchor)
