@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/linger"
 	"github.com/coupa-kit/coupa-users/internal/store"
 )
 
@@ -41,6 +42,7 @@ func startServer(opts Options, useTLS bool) (*Server, error) {
 	}
 	srv := httptest.NewUnstartedServer(f)
 	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Listener = linger.Serve(srv.Config, srv.Listener)
 	if useTLS {
 		srv.EnableHTTP2 = true // as serve --tls: the clients of a TLS server speak HTTP/2
 		srv.StartTLS()

@@ -21,6 +21,7 @@ import (
 	"github.com/coupa-kit/coupa-users/fake"
 	"github.com/coupa-kit/coupa-users/fake/auth"
 	"github.com/coupa-kit/coupa-users/fixtures"
+	"github.com/coupa-kit/coupa-users/internal/linger"
 	"github.com/coupa-kit/coupa-users/spec"
 )
 
@@ -399,6 +400,7 @@ func serve(ctx context.Context, addr string, opts fake.Options, t timeouts, tlsS
 		}
 	}
 	srv := newHTTPServer(f, t)
+	ln = linger.Serve(srv, ln)
 	errc := make(chan error, 1)
 	if tlsSetup != nil {
 		srv.TLSConfig = tlsSetup.config

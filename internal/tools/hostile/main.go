@@ -1,8 +1,8 @@
 // Command hostile is the load of .ci/hostile: it sends a running fake tens of thousands of generated hostile
 // requests (malformed, deep, wide and badly encoded bodies, odd paths, queries, methods, headers and credentials,
 // token endpoint and admin abuse, XML entity tricks) and fails on any answer of 500 or more, on any request the
-// fake does not answer within the timeout, and on any /healthz poll that is not 200. The requests are the same for
-// the same -seed.
+// fake does not answer within the timeout or whose answer it cuts short, and on any /healthz poll that is not 200.
+// The requests are the same for the same -seed.
 //
 // Most requests carry a valid access token, got first with the client credentials, so that they reach the
 // handlers rather than stop at the authentication check; the summary says how many got past it per category. The
@@ -210,9 +210,9 @@ func (r *runner) do(j job) {
 		if status != http.StatusUnauthorized && status != http.StatusForbidden {
 			s.pastAuth++
 		}
-		if status >= 500 {
-			why = "status " + strconv.Itoa(status) + ", " + err.Error()
-		}
+		// The fake drains what a client still sends before it closes (internal/linger), so an answer cut short
+		// is one a client could not read whole.
+		why = "status " + strconv.Itoa(status) + ", " + err.Error()
 	case err != nil:
 		why = err.Error()
 		s.statuses[0]++
@@ -268,8 +268,8 @@ func (r *runner) roundTrip(req request, token string) (int, error) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return resp.StatusCode, fmt.Errorf("hang: status %d but the body did not end within %v", resp.StatusCode, r.timeout)
 		}
-		// The server answered, then closed the connection before the client had sent everything (Go's server
-		// does so after its own 400 for a request line it cannot parse): an answer, cut short.
+		// The server answered, then closed the connection before the client had sent everything: an answer,
+		// cut short.
 		return resp.StatusCode, fmt.Errorf("%w: %v", errCut, err)
 	}
 	return resp.StatusCode, nil
