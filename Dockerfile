@@ -5,10 +5,12 @@
 # VERSION is what `coupa-users version` and the banner print; without it they print "devel" (.git is not copied
 # into the build, so the toolchain records no commit).
 
-# TODO(digest): pin by digest, golang:1.26@sha256:<digest>; resolve it with
-#   docker buildx imagetools inspect golang:1.26
-# (not done: no registry was reachable where this was written, and a digest must not be guessed).
-FROM golang:1.26 AS build
+# Base images are pinned by digest, so that a build gets the bytes it was tested with; the tag says what the digest
+# is. To move to a newer build of the same tag (or a new tag), resolve its digest and replace both, e.g.
+#   docker buildx imagetools inspect golang:1.26.8 --format '{{json .Manifest.Digest}}'
+# golang:1.26.8: the multi-platform index of its 2026-09-01 build, as docker-library/repo-info records it
+# (repos/golang/remote/1.26.8.md).
+FROM golang:1.26.8@sha256:ec0383e177f24920f5498de7d96d1cd81ada095b430dda72f8b863b99a485ff6 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -17,9 +19,9 @@ ARG VERSION=""
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/coupa-users ./cmd/coupa-users \
  && mkdir -p /out/data
 
-# TODO(digest): pin by digest, gcr.io/distroless/static-debian12:nonroot@sha256:<digest>; resolve it with
-#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot
-FROM gcr.io/distroless/static-debian12:nonroot
+# gcr.io/distroless/static-debian12:nonroot, the multi-platform index as of 2026-08-26; resolve a newer one with
+#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot --format '{{json .Manifest.Digest}}'
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
 COPY --from=build /out/coupa-users /coupa-users
 # /data belongs to nonroot (65532), so that a volume mounted there (--state /data/users.json) is writable: Docker
 # gives a new named volume the ownership of the directory it is mounted over.
