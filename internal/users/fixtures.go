@@ -29,45 +29,26 @@ func (s *Service) LoadReady(ctx context.Context, users []fixtures.User, ready <-
 	if g, ok := s.store.(interface{ Grow(n int) }); ok {
 		g.Grow(len(users)) // the store's list and indexes sized once, not grown step by step
 	}
-	avail := len(users)
-	if ready != nil {
-		avail = 0
+	pending, lastErr, err := s.loadFirstPass(ctx, users, ready, actor, ids)
+	if err != nil {
+		return nil, err
 	}
-	pending := make([]int, len(users))
-	for i := range pending {
-		pending[i] = i
+	if len(pending) == len(users) && len(users) > 0 {
+		return nil, lastErr
 	}
-	// One pair of plans serves every user: start-up plans 100,000 of them, and fresh plans would be garbage that
-	// fragments the heap the records live in.
-	in, out := &plan{sets: make([]assignment, 0, 64)}, &plan{}
+	// The retries: users whose manager (or another user they name) came later in the list, in turns until a turn
+	// creates nobody. They are few; each is planned and created in one go.
+	p := newPlanned()
 	for len(pending) > 0 {
 		var retry []int
-		var lastErr error
 		for _, i := range pending {
-			for i >= avail { // only in the first pass: the retries come after every user
-				k, ok := <-ready
-				if !ok {
-					k = len(users)
-				}
-				avail = k
-			}
-			err := s.planFixture(ctx, &users[i], in, out)
-			if err == nil && len(out.problems) > 0 {
-				err = s.refused(out.problems)
-			}
-			if err == nil {
-				var r *store.Record
-				if r, err = s.create(ctx, in, actor, out.apply); err == nil {
-					ids[i] = r.ID
-				}
-			}
-			if ps, ok := Refused(err); ok && onlyMissingUsers(ps) {
-				retry = append(retry, i)
-				lastErr = fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
-				continue
-			}
+			p.i, p.err = i, s.planFixture(ctx, &users[i], p.in, p.out)
+			again, err := s.finishFixture(ctx, users, p, actor, ids)
 			if err != nil {
-				return nil, fmt.Errorf("fixture user %d (%s): %w", i, users[i].Login, err)
+				return nil, err
+			}
+			if again != nil {
+				retry, lastErr = append(retry, i), again
 			}
 		}
 		if len(retry) == len(pending) {
@@ -76,6 +57,101 @@ func (s *Service) LoadReady(ctx context.Context, users []fixtures.User, ready <-
 		pending = retry
 	}
 	return ids, nil
+}
+
+// planned is a fixture user checked (planFixture), to be finished (finishFixture). One set of them is reused for a
+// whole load: start-up plans 100,000 users, and fresh plans would be garbage that fragments the heap the records
+// live in.
+type planned struct {
+	i       int
+	in, out *plan
+	err     error
+}
+
+func newPlanned() *planned { return &planned{in: &plan{sets: make([]assignment, 0, 64)}, out: &plan{}} }
+
+// loadFirstPass loads every user once, in order, planning on a goroutine of its own while this one creates the
+// users planned before: at start-up the two halves of the work run on two cores. The planning reads nothing the
+// creating writes (the references to other users are resolved when the user is created), so the users and their
+// ids come out as they would one after the other. It returns the users to retry, with the last of their errors.
+func (s *Service) loadFirstPass(ctx context.Context, users []fixtures.User, ready <-chan int, actor int64, ids []int64) (retry []int, lastErr, err error) {
+	const depth = 64 // users planned ahead of the creating
+	planCtx, stop := context.WithCancel(ctx)
+	free, work := make(chan *planned, depth), make(chan *planned, depth)
+	for range depth {
+		free <- newPlanned()
+	}
+	go func() {
+		defer close(work)
+		avail := len(users)
+		if ready != nil {
+			avail = 0
+		}
+		for i := range users {
+			for i >= avail {
+				select {
+				case k, ok := <-ready:
+					if !ok {
+						k = len(users)
+					}
+					avail = k
+				case <-planCtx.Done():
+					return
+				}
+			}
+			var p *planned
+			select {
+			case p = <-free:
+			case <-planCtx.Done(): // the creating stopped, and keeps what it holds
+				return
+			}
+			p.i, p.err = i, s.planFixture(planCtx, &users[i], p.in, p.out)
+			work <- p // never waits: work holds as many as there are
+		}
+	}()
+	defer func() {
+		stop()
+		for range work { // the planner stops at its next user; wait for it, so that it reads users no more
+		}
+	}()
+	for p := range work {
+		again, err := s.finishFixture(ctx, users, p, actor, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		if again != nil {
+			retry, lastErr = append(retry, p.i), again
+		}
+		free <- p
+	}
+	return retry, lastErr, nil
+}
+
+// finishFixture resolves the other users a planned fixture user names and creates it, setting its id. again is
+// the refusal of a user that only names users not loaded yet, to retry after the others; err stops the load.
+func (s *Service) finishFixture(ctx context.Context, users []fixtures.User, p *planned, actor int64, ids []int64) (again, err error) {
+	err = p.err
+	if err == nil {
+		err = s.resolveUserRefs(ctx, p.in)
+	}
+	if err == nil {
+		err = s.resolveUserRefs(ctx, p.out)
+	}
+	if err == nil && len(p.out.problems) > 0 {
+		err = s.refused(p.out.problems)
+	}
+	if err == nil {
+		var r *store.Record
+		if r, err = s.create(ctx, p.in, actor, p.out.apply); err == nil {
+			ids[p.i] = r.ID
+			return nil, nil
+		}
+	}
+	err = fmt.Errorf("fixture user %d (%s): %w", p.i, users[p.i].Login, err)
+	if ps, ok := Refused(err); ok && onlyMissingUsers(ps) {
+		return err, nil
+	}
+	return nil, err
 }
 
 // onlyMissingUsers reports whether a refusal is only references to users not loaded yet.
@@ -120,18 +196,17 @@ func (s *Service) planFixture(ctx context.Context, u *fixtures.User, in, out *pl
 		case int:
 			pr, skip, err = s.planValue(ctx, &a, float64(v), true)
 		case *fixtures.Ref:
+			if el.Object == spec.UserRef {
+				target.later(a, v, nil)
+				return
+			}
 			a.ref, pr, err = s.fixtureRef(ctx, el, slot.Index, *v)
 		case *[]fixtures.Ref:
-			a.list = make([]int64, 0, len(*v))
-			for _, r := range *v {
-				var id int64
-				if id, pr, err = s.fixtureRef(ctx, el, slot.Index, r); pr != nil || err != nil {
-					break
-				}
-				if !slices.Contains(a.list, id) {
-					a.list = append(a.list, id)
-				}
+			if el.Object == spec.UserRef {
+				target.later(a, nil, v)
+				return
 			}
+			pr, err = s.fixtureList(ctx, &a, *v)
 		case *fixtures.PhoneNumber:
 			if s.ownedObject(el) {
 				pr, skip, err = s.planOwnedBy(&a, phoneFields(*v)) // what planValue does with the map, without one
@@ -168,6 +243,47 @@ func phoneFields(p fixtures.PhoneNumber) func(string) (any, bool) {
 		}
 		return nil, false
 	}
+}
+
+// fixtureList resolves a fixture's list of references into a.list, without repeats.
+func (s *Service) fixtureList(ctx context.Context, a *assignment, refs []fixtures.Ref) (*problem.Problem, error) {
+	a.list = make([]int64, 0, len(refs))
+	for _, r := range refs {
+		id, pr, err := s.fixtureRef(ctx, a.el, a.slot.Index, r)
+		if pr != nil || err != nil {
+			return pr, err
+		}
+		if !slices.Contains(a.list, id) {
+			a.list = append(a.list, id)
+		}
+	}
+	return nil, nil
+}
+
+// resolveUserRefs resolves the references to users that planFixture left for later. Their problems come last;
+// refused puts a refusal's problems in element order.
+func (s *Service) resolveUserRefs(ctx context.Context, p *plan) error {
+	// From the last, so that taking out an assignment moves none that is still to come.
+	for k := len(p.userRefs) - 1; k >= 0; k-- {
+		u := p.userRefs[k]
+		a := &p.sets[u.set]
+		var pr *problem.Problem
+		var err error
+		if u.list != nil {
+			pr, err = s.fixtureList(ctx, a, *u.list)
+		} else {
+			a.ref, pr, err = s.fixtureRef(ctx, a.el, a.slot.Index, *u.one)
+		}
+		if err != nil {
+			return err
+		}
+		if pr != nil {
+			p.sets = slices.Delete(p.sets, u.set, u.set+1)
+			p.problems = append(p.problems, *pr)
+		}
+	}
+	p.userRefs = p.userRefs[:0]
+	return nil
 }
 
 // fixtureRef resolves a fixture's reference: by natural key (the common case) or by id.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/coupa-kit/coupa-users/fixtures"
 	"github.com/coupa-kit/coupa-users/internal/kinds"
 	"github.com/coupa-kit/coupa-users/internal/problem"
 	"github.com/coupa-kit/coupa-users/internal/store"
@@ -37,9 +38,25 @@ type assignment struct {
 type plan struct {
 	sets     []assignment
 	problems []problem.Problem
+	// userRefs are a fixture's references to other users, resolved only when the user is created
+	// (resolveUserRefs): a bulk load plans users while it creates the ones before them.
+	userRefs []userRef
 }
 
-func (p *plan) reset() { p.sets, p.problems = p.sets[:0], p.problems[:0] }
+// userRef is a fixture's reference (one, or a list) to other users, whose assignment waits at sets[set].
+type userRef struct {
+	set  int
+	one  *fixtures.Ref
+	list *[]fixtures.Ref
+}
+
+// later keeps a's place for a reference to other users that resolveUserRefs resolves.
+func (p *plan) later(a assignment, one *fixtures.Ref, list *[]fixtures.Ref) {
+	p.userRefs = append(p.userRefs, userRef{set: len(p.sets), one: one, list: list})
+	p.sets = append(p.sets, a)
+}
+
+func (p *plan) reset() { p.sets, p.problems, p.userRefs = p.sets[:0], p.problems[:0], p.userRefs[:0] }
 
 // faulty reports whether the plan has a problem with the element (so that the required check does not report it
 // blank on top of, say, too long).

@@ -3,6 +3,8 @@ package users
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -318,6 +320,75 @@ func TestTimestampsAreWholeSeconds(t *testing.T) {
 		sl, _ := svc.layout.Slot(name)
 		if got := r.TimeOf(sl); !got.Equal(epoch) {
 			t.Errorf("%s %v, want %v", name, got, epoch)
+		}
+	}
+}
+
+// A fixture's reference to another user is resolved when the user is created, after the rest of the user was
+// checked (a bulk load checks users while it creates the ones before them), and fixtures.User visits its fields in
+// an order of its own; the problems still come in element order, as a request body's do: the manager's before the
+// default currency's, which comes after it in the layout.
+func TestLoadReportsProblemsInElementOrder(t *testing.T) {
+	svc, _ := newService(t, false)
+	ctx := context.Background()
+	long := strings.Repeat("x", 1000)
+	u := fixtures.User{Login: "odd", Email: "odd@example.com", FirstName: "O", LastName: long, MentionName: long,
+		Manager: fixtures.ByKey("nobody"), DefaultCurrency: fixtures.ByKey("XXX")}
+	_, err := svc.Load(ctx, []fixtures.User{u}, 0)
+	ps, ok := Refused(err)
+	if !ok {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Element)
+	}
+	if want := []string{"lastname", "mention-name", "manager", "default-currency"}; !slices.Equal(got, want) {
+		t.Errorf("problems on %v, want %v: %v", got, want, err)
+	}
+	_, bodyErr := svc.Create(ctx, map[string]any{"login": "odd", "email": "odd@example.com", "firstname": "O",
+		"lastname": long, "mention-name": long, "manager": map[string]any{"login": "nobody"},
+		"default-currency": map[string]any{"code": "XXX"}}, 0)
+	if bps, _ := Refused(bodyErr); !reflect.DeepEqual(ps, bps) {
+		t.Errorf("fixture problems %v, request body's %v", ps, bps)
+	}
+}
+
+// A load stops at the first user refused for anything but a user not loaded yet, though the users after it were
+// already being checked, and the users before it stay created, with their ids in order; the users still being
+// generated (LoadReady) are waited for no further than needed.
+func TestLoadStopsAtTheFirstRefusal(t *testing.T) {
+	for _, bad := range []int{0, 1, 700, 1999} {
+		svc, st := newService(t, false)
+		ctx := context.Background()
+		users := make([]fixtures.User, 2000)
+		for i := range users {
+			users[i] = fixtures.User{Login: fmt.Sprintf("u%d", i), Email: fmt.Sprintf("u%d@example.com", i),
+				FirstName: "U", LastName: "L"}
+			if i > 0 {
+				users[i].Manager = fixtures.ByKey(fmt.Sprintf("u%d", i-1))
+			}
+		}
+		users[bad].Email = "not an email"
+		ready := make(chan int)
+		go func() {
+			defer close(ready)
+			for k := 100; k <= len(users); k += 100 {
+				ready <- k
+			}
+		}()
+		_, err := svc.LoadReady(ctx, users, ready, 0)
+		want := fmt.Sprintf("fixture user %d (u%d): Email is invalid", bad, bad)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("user %d refused: got %v, want %q", bad, err, want)
+		}
+		if n, _ := st.Len(ctx); n != bad {
+			t.Errorf("user %d refused: %d users stored, want the %d before it", bad, n, bad)
+		}
+		if bad > 0 {
+			if last, ok, _ := st.Lookup(ctx, "login", fmt.Sprintf("u%d", bad-1)); !ok || last.ID != int64(bad) {
+				t.Errorf("the last user before the refused one: %v %v", last, ok)
+			}
 		}
 	}
 }
