@@ -124,6 +124,9 @@ func (s *Service) loadFirstPass(ctx context.Context, users []fixtures.User, read
 		}
 		free <- p
 	}
+	if err := ctx.Err(); err != nil { // the planner may have stopped before the last user
+		return nil, nil, fmt.Errorf("loading fixture users: %w", err)
+	}
 	return retry, lastErr, nil
 }
 

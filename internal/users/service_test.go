@@ -392,3 +392,23 @@ func TestLoadStopsAtTheFirstRefusal(t *testing.T) {
 		}
 	}
 }
+
+// A load whose context ends says so, rather than return with the users it had got to.
+func TestLoadWhoseContextEnds(t *testing.T) {
+	svc, _ := newService(t, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	users := make([]fixtures.User, 500)
+	for i := range users {
+		users[i] = fixtures.User{Login: fmt.Sprintf("u%d", i), Email: fmt.Sprintf("u%d@example.com", i),
+			FirstName: "U", LastName: "L"}
+	}
+	ready := make(chan int)
+	go func() {
+		defer close(ready)
+		ready <- 100
+		cancel() // while the loader waits for the rest
+	}()
+	if _, err := svc.LoadReady(ctx, users, ready, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+}
