@@ -54,30 +54,50 @@ func Execute(ctx context.Context, st store.Store, layout *store.Layout, q *Query
 		if !ok {
 			return nil, nil
 		}
-		match := func(r *store.Record) bool { return all(preds, r) }
-		switch len(preds) {
-		case 0:
-			match = func(*store.Record) bool { return true }
-		case 1:
-			match = preds[0]
+		keep := q.Offset + q.Limit
+		if keep < q.Offset { // an absurd offset: saturate
+			keep = math.MaxInt
 		}
-		searched, err := search(ctx, st, q.Conditions, from, func(r *store.Record) bool {
-			return r.ID <= to && (!match(r) || pg.add(r))
-		})
-		if err != nil {
+		if err := walkStore(ctx, st, q.Conditions, preds, from, to, pg, keep, order); err != nil {
 			return nil, err
-		}
-		if !searched {
-			keep := q.Offset + q.Limit
-			if keep < q.Offset { // an absurd offset: saturate
-				keep = math.MaxInt
-			}
-			if err := scan(ctx, st, from, to, match, pg, keep, order); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return pg.result(), nil
+}
+
+// walkStore feeds pg the users between ids from and to that meet preds: searched for where the store can search for
+// the conditions (Store.Search), scanned where not. In id order a search runs on one goroutine, since it stops as
+// soon as the page is full and one core searches a whole store in a fraction of a millisecond; otherwise the store
+// is split across cores (walkAll), each range searched or scanned.
+func walkStore(ctx context.Context, st store.Store, conds []Condition, preds []predicate, from, to int64, pg *pager, keep int, order *sortKey) error {
+	match := func(r *store.Record) bool { return all(preds, r) }
+	switch len(preds) {
+	case 0:
+		match = func(*store.Record) bool { return true }
+	case 1:
+		match = preds[0]
+	}
+	searchRange := func(from, to int64, add func(*store.Record) bool) (bool, error) {
+		return search(ctx, st, conds, from, func(r *store.Record) bool {
+			return r.ID <= to && (!match(r) || add(r))
+		})
+	}
+	scan := func(from, to int64, add func(*store.Record) bool) error {
+		return scanRange(ctx, st, from, to, match, add)
+	}
+	walk := func(from, to int64, add func(*store.Record) bool) error {
+		if searched, err := searchRange(from, to, add); err != nil || searched {
+			return err
+		}
+		return scan(from, to, add)
+	}
+	if order == nil {
+		if searched, err := searchRange(from, to, pg.add); err != nil || searched {
+			return err
+		}
+		walk = scan
+	}
+	return walkAll(ctx, st, from, to, walk, pg, keep, order)
 }
 
 // searchable are the string operators a store may answer from a search (Store.Search) rather than a scan.
@@ -105,14 +125,15 @@ func search(ctx context.Context, st store.Store, conds []Condition, from int64, 
 	return st.Search(ctx, terms, from, add)
 }
 
-// parallelFrom is the store size from which a scan is split across cores: below it, goroutines cost more than
-// they save.
+// parallelFrom is the store size from which a scan or a search is split across cores: below it, goroutines cost
+// more than they save.
 const parallelFrom = 16_384
 
-// scan feeds the matches between ids from and to into pg. A large scan is split into id ranges scanned at once,
-// each keeping its own best keep matches; their results are then added to pg range by range, which gives the page a
-// single scan would. Once the first range alone fills an ascending page, the other ranges stop.
-func scan(ctx context.Context, st store.Store, from, to int64, match func(*store.Record) bool, pg *pager, keep int, order *sortKey) error {
+// walkAll feeds the matches between ids from and to into pg, walk offering those of one range of ids (a search
+// or a scan) to add until add says stop. A large store is split into id ranges walked at once, each keeping its
+// own best keep matches; their results are then added to pg range by range, which gives the page a single walk
+// would. Once the first range alone fills an ascending page, the other ranges stop.
+func walkAll(ctx context.Context, st store.Store, from, to int64, walk func(from, to int64, add func(*store.Record) bool) error, pg *pager, keep int, order *sortKey) error {
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	var starts []int64
 	if workers > 1 {
@@ -124,7 +145,7 @@ func scan(ctx context.Context, st store.Store, from, to int64, match func(*store
 		}
 	}
 	if len(starts) < 2 {
-		return scanRange(ctx, st, from, to, match, pg.add)
+		return walk(from, to, pg.add)
 	}
 	parts := make([]*pager, len(starts))
 	errs := make([]error, len(starts))
@@ -137,7 +158,7 @@ func scan(ctx context.Context, st store.Store, from, to int64, match func(*store
 		}
 		parts[i] = newPager(0, keep, order)
 		wg.Go(func() {
-			errs[i] = scanRange(ctx, st, start, end, match, func(r *store.Record) bool {
+			errs[i] = walk(start, end, func(r *store.Record) bool {
 				if i > 0 && firstFull.Load() {
 					return false
 				}

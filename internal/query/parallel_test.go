@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/coupa-kit/coupa-users/internal/store"
@@ -48,6 +50,49 @@ func TestParallelScanGivesTheSequentialPage(t *testing.T) {
 		want := run(t, sequential{m}, l, q)
 		if !sameIDs(got, want) {
 			t.Errorf("%s:\n parallel   %v\n sequential %v", q, got, want)
+		}
+	}
+}
+
+// counting counts the searches and scans a query makes of the store.
+type counting struct {
+	store.Store
+	searches, scans atomic.Int32
+}
+
+func (c *counting) Search(ctx context.Context, terms []store.Term, from int64, fn func(*store.Record) bool) (bool, error) {
+	c.searches.Add(1)
+	return c.Store.Search(ctx, terms, from, fn)
+}
+
+func (c *counting) Scan(ctx context.Context, from int64, fn func(*store.Record) bool) error {
+	c.scans.Add(1)
+	return c.Store.Scan(ctx, from, fn)
+}
+
+// With order_by every match must be found, so a large store is searched in ranges at once, as it is scanned; in
+// id order one search, which stops once the page is full, does it.
+func TestLargeSortedSearchIsSplit(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0)))) // a split needs two or more
+	l := testLayout(t)
+	m := store.NewMemory(l)
+	var recs []*store.Record
+	for i := range 2 * parallelFrom {
+		recs = append(recs, mkUser(t, l, int64(i+1), fields{"login": fmt.Sprintf("user%05d", i),
+			"email": fmt.Sprintf("u%05d@example.com", i), "lastname": fmt.Sprintf("Name%03d", (i*7919)%997)}))
+	}
+	if err := m.Replace(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	for q, split := range map[string]bool{
+		"email[contains]=example&order_by=lastname&limit=50": true,
+		"email[contains]=example&limit=50":                   false,
+		"email[contains]=nowhere":                            false,
+	} {
+		c := &counting{Store: m}
+		run(t, c, l, q)
+		if n := c.searches.Load(); (n > 1) != split || c.scans.Load() != 0 {
+			t.Errorf("%s: %d searches and %d scans; want one search per range (%v) and no scan", q, n, c.scans.Load(), split)
 		}
 	}
 }
