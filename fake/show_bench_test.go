@@ -3,6 +3,7 @@ package fake
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -57,4 +58,25 @@ func benchRequest(b *testing.B, users int, target string) (*Fake, *http.Request)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	req.Header.Set("Accept", "application/json")
 	return f, req
+}
+
+// BenchmarkIndexSorted100k measures index queries that many users match, sorted by another element: every match
+// is found, then the best page of them kept.
+func BenchmarkIndexSorted100k(b *testing.B) {
+	for _, c := range []struct{ name, target string }{
+		{"starts-with-a-by-login", "/api/users?firstname%5Bstarts_with%5D=a&order_by=login&fields=%5B%22id%22%5D"},
+		{"contains-e-by-login", "/api/users?email%5Bcontains%5D=e&order_by=login&fields=%5B%22id%22%5D"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			f, req := benchRequest(b, 100_000, c.target)
+			b.ResetTimer()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				f.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "[{") {
+					b.Fatal(rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
 }

@@ -137,4 +137,8 @@ func BenchmarkAssociations100k(b *testing.B) {
 func BenchmarkOrderBy100k(b *testing.B) {
 	b.Run("lastname", func(b *testing.B) { benchQuery(b, 100_000, "order_by=lastname&offset=100", 50, 50) })
 	b.Run("created-at-desc", func(b *testing.B) { benchQuery(b, 100_000, "order_by=created_at&dir=desc", 50, 50) })
+	// A short prefix on a common letter: the search finds many users, which are then sorted.
+	b.Run("starts-with-a-by-login", func(b *testing.B) {
+		benchQuery(b, 100_000, "firstname[starts_with]=a&order_by=login", 50, 50)
+	})
 }
